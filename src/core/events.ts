@@ -1,0 +1,54 @@
+import type { Logger } from './logger.js';
+import { messageOf } from './errors.js';
+
+/**
+ * The observations carried on the bus (design.md §2), keyed by `domain.snake_case_past`. Plugins add
+ * their own events by declaration merging: `declare module 'tandem' { interface EventMap { ... } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface EventMap {
+  'config.reloaded': { readonly ok: boolean; readonly errors: number };
+}
+
+/** A bus listener; it may observe but never change control flow. */
+export type EventListener<T> = (payload: T) => void;
+
+/**
+ * A typed publish/subscribe bus for observers: metrics, logs, notify scripts, the dashboard, user
+ * plugins. A listener that throws is logged and isolated; the emitter and other listeners carry on.
+ */
+export class EventBus<M extends object = EventMap> {
+  readonly #listeners = new Map<keyof M, Set<EventListener<never>>>();
+  readonly #log: Logger;
+
+  constructor(log: Logger) {
+    this.#log = log;
+  }
+
+  on<K extends keyof M>(event: K, listener: EventListener<M[K]>): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.#listeners.set(event, set);
+    }
+    set.add(listener as EventListener<never>);
+    return () => set.delete(listener as EventListener<never>);
+  }
+
+  emit<K extends keyof M>(event: K, payload: M[K]): void {
+    const set = this.#listeners.get(event);
+    if (set === undefined) return;
+    for (const listener of set) {
+      try {
+        (listener as EventListener<M[K]>)(payload);
+      } catch (err) {
+        this.#log.error(`bus listener for ${String(event)} threw: ${messageOf(err)}`, { event: String(event) });
+      }
+    }
+  }
+
+  /** Whether anything listens to `event`, so emitters can skip building a payload. */
+  has<K extends keyof M>(event: K): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+}
