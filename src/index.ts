@@ -14,7 +14,14 @@ export {
   type Severity,
 } from './core/diagnostic.js';
 export { ErrorCodes, TandemError, messageOf, type ErrorCode } from './core/errors.js';
-export { SystemClock, VirtualClock, seededRandom, type Clock, type Random, type TimerHandle } from './core/clock.js';
+export {
+  SystemClock,
+  VirtualClock,
+  seededRandom,
+  type Clock,
+  type Random,
+  type TimerHandle,
+} from './core/clock.js';
 export {
   WritableSignal,
   sameTrackerState,

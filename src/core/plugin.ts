@@ -75,7 +75,7 @@ export interface StrategyPlugin extends PluginMeta {
 }
 
 /** Any plugin. */
-export type Plugin = ServicePlugin<unknown> | StrategyPlugin;
+export type Plugin = ServicePlugin | StrategyPlugin;
 
 /** Identity helper that type-checks a plugin definition (Go's interface guard, in TypeScript). */
 export function definePlugin<P extends Plugin>(plugin: P): P {

@@ -1,0 +1,7 @@
+import type { Plugin } from '../src/index.js';
+
+/**
+ * The built-in plugins, in registration order (requirements first). An explicit list, not
+ * register-on-import, so what runs is visible in one place.
+ */
+export const builtinPlugins: readonly Plugin[] = [];
