@@ -52,3 +52,54 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// Load balancing
+export {
+  SERVER_DEFAULTS,
+  serverParams,
+  type MethodOptions,
+  type ServerParams,
+  type UpstreamParams,
+} from './proxy/upstream/params.js';
+export { Peer, PeerSet } from './proxy/upstream/peer.js';
+export { PeerRequest, type PeerOutcome } from './proxy/upstream/peer-request.js';
+export { Upstream, createUpstream } from './proxy/upstream/upstream.js';
+export type { PickInput, Strategy } from './proxy/upstream/strategy.js';
+export { roundRobinPick, swrrRound } from './proxy/upstream/round-robin.js';
+export {
+  CRC32_INIT,
+  crc32,
+  crc32Byte,
+  crc32Bytes,
+  crc32Decimal,
+  crc32Final,
+  crc32String,
+  crc32Uint32LE,
+} from './proxy/upstream/crc32.js';
+export { ipHashBytes, ipv6Bytes } from './proxy/upstream/client-address.js';
+export type { StrategyDeps } from './core/plugin.js';
+export {
+  NEXT_UPSTREAM_DEFAULTS,
+  NO_LIVE_UPSTREAMS,
+  decideNextUpstream,
+  failureKindOfStatus,
+  finishAttempt,
+  nextUpstreamMask,
+  phaseContext,
+  upstreamErrorLine,
+  type AttemptFailure,
+  type AttemptResult,
+  type ErrorCause,
+  type FailureKind,
+  type NextUpstreamCondition,
+  type NextUpstreamConfig,
+  type NextUpstreamDecision,
+  type UpstreamLogLine,
+  type UpstreamPhase,
+} from './proxy/next-upstream.js';
+// The built-in strategy plugins (they import this barrel; these re-exports are live bindings only).
+export { roundRobin, roundRobinPlugin } from '../plugins/balancer-round-robin/index.js';
+export { ipHash, ipHashPlugin } from '../plugins/balancer-ip-hash/index.js';
+export { ConsistentHash, hash, hashPlugin } from '../plugins/balancer-hash/index.js';
+export { leastConn, leastConnPlugin } from '../plugins/balancer-least-conn/index.js';
+export { RandomStrategy, randomPlugin } from '../plugins/balancer-random/index.js';
