@@ -26,6 +26,8 @@ export default tseslint.config(
       'no-bitwise': 'off',
       // Typed look-ups such as service<T>(id) are deliberate.
       '@typescript-eslint/no-unnecessary-type-parameters': 'off',
+      // `() => resolve()` is the idiom for promise plumbing; a void shorthand there is not confusing.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
   },

@@ -1,0 +1,109 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { compileStreamKey, type StreamKey } from './key.js';
+import { StreamSession } from './stream-session.js';
+import type { StreamServerParams } from './types.js';
+
+/** Connection counters of one listener, nginx stub_status style. */
+export interface StreamCounters {
+  accepted: number;
+  handled: number;
+  active: number;
+}
+
+/**
+ * A `stream { server { listen ...; proxy_pass ...; } }` listener. Accepted clients are paused until
+ * their backend connects (no byte is read that could be lost on a retry).
+ */
+export class StreamListener {
+  readonly params: StreamServerParams;
+  readonly counters: StreamCounters = { accepted: 0, handled: 0, active: 0 };
+  readonly #sessions = new Set<StreamSession>();
+  readonly #server: Server;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #key: StreamKey | undefined;
+  #serverText: string;
+
+  constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock }) {
+    this.params = params;
+    this.#log = deps.log;
+    this.#clock = deps.clock;
+    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
+    this.#serverText = `${params.listen.host}:${params.listen.port}`;
+    this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => {
+      this.#accept(c);
+    });
+  }
+
+  #accept(client: Socket): void {
+    this.counters.accepted++;
+    this.counters.handled++;
+    this.counters.active++;
+    const session = new StreamSession(client, this.params, {
+      log: this.#log,
+      clock: this.#clock,
+      key: this.#key,
+      serverText: this.#serverText,
+      onEnd: (s) => {
+        this.#sessions.delete(s);
+        this.counters.active--;
+      },
+    });
+    this.#sessions.add(session);
+    session.start();
+  }
+
+  /** Binds the listening socket; resolves with the bound address (port 0 picks a free port). */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        reject(err);
+      };
+      this.#server.once('error', onError);
+      this.#server.listen({ host: this.params.listen.host, port: this.params.listen.port }, () => {
+        this.#server.off('error', onError);
+        const a = this.#server.address() as AddressInfo;
+        this.#serverText = `${a.address}:${a.port}`;
+        resolve(a);
+      });
+    });
+  }
+
+  /** The bound address, once listening. */
+  address(): AddressInfo | undefined {
+    const a = this.#server.address();
+    return a === null || typeof a === 'string' ? undefined : a;
+  }
+
+  /** Sessions in progress. */
+  get active(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Stops accepting, lets running sessions finish, and closes what is left when `signal` aborts
+   * (the graceful-stop deadline).
+   */
+  async close(signal?: AbortSignal): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    if (this.#sessions.size > 0) {
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (this.#sessions.size === 0) resolve();
+        };
+        const timer = setInterval(check, 50);
+        const force = () => {
+          for (const s of [...this.#sessions]) s.destroy();
+          resolve();
+        };
+        if (signal?.aborted === true) force();
+        signal?.addEventListener('abort', force, { once: true });
+        void closed.then(() => clearInterval(timer));
+        check();
+      });
+    }
+    await closed;
+  }
+}
