@@ -17,17 +17,17 @@ export interface StreamCounters {
  * their backend connects (no byte is read that could be lost on a retry).
  */
 export class StreamListener {
-  readonly params: StreamServerParams;
+  #params: StreamServerParams;
   readonly counters: StreamCounters = { accepted: 0, handled: 0, active: 0 };
   readonly #sessions = new Set<StreamSession>();
   readonly #server: Server;
   readonly #log: Logger;
   readonly #clock: Clock;
-  readonly #key: StreamKey | undefined;
+  #key: StreamKey | undefined;
   #serverText: string;
 
   constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock }) {
-    this.params = params;
+    this.#params = params;
     this.#log = deps.log;
     this.#clock = deps.clock;
     this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
@@ -41,7 +41,7 @@ export class StreamListener {
     this.counters.accepted++;
     this.counters.handled++;
     this.counters.active++;
-    const session = new StreamSession(client, this.params, {
+    const session = new StreamSession(client, this.#params, {
       log: this.#log,
       clock: this.#clock,
       key: this.#key,
@@ -62,13 +62,27 @@ export class StreamListener {
         reject(err);
       };
       this.#server.once('error', onError);
-      this.#server.listen({ host: this.params.listen.host, port: this.params.listen.port }, () => {
+      this.#server.listen({ host: this.#params.listen.host, port: this.#params.listen.port }, () => {
         this.#server.off('error', onError);
         const a = this.#server.address() as AddressInfo;
         this.#serverText = `${a.address}:${a.port}`;
         resolve(a);
       });
     });
+  }
+
+  /** What this listener runs now. */
+  get params(): StreamServerParams {
+    return this.#params;
+  }
+
+  /**
+   * Applies a reloaded server block to the same listening socket: sessions accepted from now on use
+   * the new upstream and timeouts, running sessions finish on what they started with.
+   */
+  update(params: StreamServerParams): void {
+    this.#params = params;
+    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
   }
 
   /** The bound address, once listening. */
