@@ -41,6 +41,13 @@ function byPosition(files: readonly string[]): (a: Diagnostic, b: Diagnostic) =>
     rank(a) - rank(b) || (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.col ?? 0) - (b.loc?.col ?? 0);
 }
 
+/** A missing include in nginx's words (ngx_conf_parse: ngx_open_file failed). */
+function nginxWording(d: Diagnostic): Diagnostic {
+  if (d.code !== 'TANDEM_CONFIG_INCLUDE_MISSING') return d;
+  const full = /\(([^()]*)\)$/.exec(d.message)?.[1] ?? '';
+  return { ...d, message: `open() "${full}" failed (2: No such file or directory)` };
+}
+
 /**
  * Reads an nginx.conf (and its includes) the way nginx 1.22 does and adapts what Tandem acts on into
  * the typed model. Never throws for bad input: every problem is a located diagnostic.
@@ -51,8 +58,9 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
     includeBase: 'main-file',
   });
   const files = loaded.files;
+  const readErrors = loaded.diagnostics.map(nginxWording);
   if (loaded.tree === undefined || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: loaded.diagnostics, ok: false, honoured: false, files };
+    return { diagnostics: readErrors, ok: false, honoured: false, files };
   }
   const tree = loaded.tree;
   const check = checkTree(tree.directives);
@@ -73,7 +81,7 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   for (const use of ctx.variableUses) {
     if (!isKnownVariable(use.name, use.scope, defined)) ctx.error(use.word, `unknown "${use.name}" variable`);
   }
-  const diagnostics = [...loaded.diagnostics, ...check.diagnostics, ...ctx.diagnostics].sort(byPosition(files));
+  const diagnostics = [...readErrors, ...check.diagnostics, ...ctx.diagnostics].sort(byPosition(files));
   // ngx_event_init_conf: checked once the whole file is read, and reported without a location.
   if (!tree.directives.some((d) => d.name === 'events')) {
     diagnostics.push(configError('TANDEM_NGINX_INVALID', 'no "events" section in configuration'));

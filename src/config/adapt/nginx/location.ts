@@ -40,16 +40,15 @@ function matchOf(d: Directive, ctx: AdaptContext): MatchPath | undefined {
   return { match: 'prefix', path: text };
 }
 
-/** The nesting rules of ngx_http_core_location, with its messages. */
+/** The nesting rules of ngx_http_core_location, in its order and with its messages. */
 function nestingError(child: MatchPath, parent: MatchPath | undefined): string | undefined {
   if (parent === undefined) return undefined;
-  if (child.match === 'named') return `named location "${child.path}" can be on the server level only`;
   if (parent.match === 'exact') return `location "${child.path}" cannot be inside the exact location "${parent.path}"`;
   if (parent.match === 'named') return `location "${child.path}" cannot be inside the named location "${parent.path}"`;
-  const regex = (m: Match): boolean => m === 'regex' || m === 'iregex';
-  if (!regex(parent.match) && !regex(child.match) && !child.path.startsWith(parent.path)) {
-    return `location "${child.path}" is outside location "${parent.path}"`;
-  }
+  if (child.match === 'named') return `named location "${child.path}" can be on the server level only`;
+  // A non-regex child must start with the parent's name, even when the parent is a regex.
+  const regex = child.match === 'regex' || child.match === 'iregex';
+  if (!regex && !child.path.startsWith(parent.path)) return `location "${child.path}" is outside location "${parent.path}"`;
   return undefined;
 }
 

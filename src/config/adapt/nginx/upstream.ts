@@ -84,6 +84,9 @@ export function adaptUpstream(d: Directive, ctx: AdaptContext, flavour: Upstream
         balancer = b;
         initSet = true;
         backupAllowed = c.name === 'least_conn';
+        if (keepaliveConnections !== undefined) {
+          ctx.warn(c, `"${c.name}" after "keepalive" turns upstream keepalive off, as in nginx: declare it first`);
+        }
         keepaliveConnections = undefined;
         break;
       }
@@ -118,8 +121,9 @@ export function adaptUpstream(d: Directive, ctx: AdaptContext, flavour: Upstream
         break; // not acted on: the generic check classified and reported it
     }
   }
-  // nginx stops at a bad server line, so it never reaches the empty-upstream check.
-  if (servers.length === 0 && !badServer) {
+  // nginx stops at a bad line, so it never reaches the empty-upstream check.
+  const hadInvalid = ctx.valid(d.block).length !== (d.block ?? []).length;
+  if (servers.length === 0 && !badServer && !hadInvalid) {
     ctx.error(d, 'no servers are inside upstream');
   }
   const ka: NginxUpstreamKeepaliveConfig | undefined =
@@ -166,6 +170,14 @@ export function adaptUpstreams(
       continue;
     }
     out.push(adaptUpstream(c, ctx, flavour));
+  }
+  // ngx_init_zone_pool: a zone named without a size must get one from another declaration.
+  const sized = new Set(out.flatMap((u) => (u.zone?.sizeBytes === undefined ? [] : [u.zone.name])));
+  for (const u of out) {
+    if (u.zone !== undefined && u.zone.sizeBytes === undefined && !sized.has(u.zone.name)) {
+      ctx.error(u.loc, `zero size shared memory zone "${u.zone.name}"`);
+      sized.add(u.zone.name);
+    }
   }
   return out;
 }
