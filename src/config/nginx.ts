@@ -5,6 +5,8 @@ import { adaptHttp } from './adapt/nginx/http.js';
 import { createSystemResolver, type HostResolver } from './adapt/nginx/resolve-host.js';
 import { adaptStream } from './adapt/nginx/stream.js';
 import { definedVariables, isKnownVariable } from './adapt/nginx/variables.js';
+import { canonicalJson } from './dump.js';
+import type { ConfigReader } from './load.js';
 import { loadDirectiveTree } from './load-tree.js';
 import type { NginxConfig } from './model/nginx.js';
 import grammar from './parse/generated/nginx.generated.js';
@@ -130,20 +132,23 @@ export function nginxConfigTest(file: string, options: LoadNginxOptions = {}): N
   return { exitCode: r.honoured ? 0 : 1, lines, nginxAccepts: r.ok };
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, canonical(obj[k])]),
-    );
-  }
-  return value;
-}
-
 /** The model as canonical JSON (keys sorted, 2-space indent, final newline): what `tandem -d --nginx` prints. */
 export function dumpNginxConfig(model: NginxConfig): string {
-  return `${JSON.stringify(canonical(model), null, 2)}\n`;
+  return canonicalJson(model);
 }
+
+/**
+ * The reader src/config/readers.ts registers for `--nginx FILE`: the model, every diagnostic, and the
+ * `-t` exit code (1 when nginx would refuse the file or Tandem would not honour all of it).
+ */
+export const nginxConfigReader: ConfigReader = {
+  key: 'nginx',
+  read(file: string) {
+    const r = loadNginxConfig(file);
+    return {
+      ...(r.model === undefined ? {} : { value: r.model }),
+      diagnostics: r.diagnostics,
+      exitCode: r.honoured ? 0 : 1,
+    };
+  },
+};
