@@ -14,6 +14,11 @@ const MAX_INCLUDE_DEPTH = 32;
 export interface LoadTreeOptions {
   /** What a missing non-glob include is: nginx refuses it (`error`). */
   readonly missingInclude: 'error' | 'warning' | 'ignore';
+  /**
+   * What a relative include path is relative to: the including file (keepalived, the default) or the
+   * main file's directory (nginx: ngx_conf_full_name against the conf prefix, the directory of `-c FILE`).
+   */
+  readonly includeBase?: 'including-file' | 'main-file';
 }
 
 /** A loaded tree and everything found wrong while loading it. */
@@ -98,7 +103,8 @@ export function loadDirectiveTree(
           );
           return [];
         }
-        const found = resolveInclude(pattern.text, path, d.loc, options.missingInclude);
+        const from = options.includeBase === 'main-file' ? main : path;
+        const found = resolveInclude(pattern.text, from, d.loc, options.missingInclude);
         diagnostics.push(...found.diagnostics);
         return found.files.flatMap((f) => readFile(f, d.loc) ?? []);
       }

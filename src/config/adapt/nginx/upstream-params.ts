@@ -1,0 +1,46 @@
+import type { NginxProxyPassConfig, NginxUpstreamConfig, NginxUpstreamServerConfig } from '../../model/nginx.js';
+import type { ServerParams, UpstreamParams } from '../../../proxy/upstream/params.js';
+
+function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
+  return {
+    name: s.address,
+    weight: s.weight,
+    maxFails: s.maxFails,
+    failTimeout: s.failTimeoutMs,
+    backup: s.backup,
+    down: s.down,
+    maxConns: s.maxConns,
+  };
+}
+
+/**
+ * Maps an `upstream` block of the model onto the balancer's input (src/proxy/upstream/params.ts):
+ * servers in config order with their parameters, the method and its options.
+ */
+export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
+  const b = u.balancer;
+  const options =
+    b.method === 'hash' ? { key: b.key, consistent: b.consistent } : b.method === 'random' ? { two: b.two } : undefined;
+  return {
+    name: u.name,
+    method: b.method,
+    ...(options === undefined ? {} : { options }),
+    servers: u.servers.map(serverParamsOf),
+  };
+}
+
+/**
+ * The implicit upstream nginx builds for `proxy_pass http://host:port` without an `upstream` block:
+ * one peer, weight 1, max_fails 1, fail_timeout 10s, round robin (reference/nginx.md §1.0).
+ * Undefined when the target is a named upstream or the URL holds variables.
+ */
+export function implicitUpstreamParams(p: NginxProxyPassConfig): UpstreamParams | undefined {
+  const t = p.target;
+  if (t === undefined || t.kind === 'upstream') return undefined;
+  const name = t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+  return {
+    name,
+    method: 'round_robin',
+    servers: [{ name, weight: 1, maxFails: 1, failTimeout: 10_000, backup: false, down: false, maxConns: 0 }],
+  };
+}
