@@ -103,3 +103,14 @@ export { ipHash, ipHashPlugin } from '../plugins/balancer-ip-hash/index.js';
 export { ConsistentHash, hash, hashPlugin } from '../plugins/balancer-hash/index.js';
 export { leastConn, leastConnPlugin } from '../plugins/balancer-least-conn/index.js';
 export { RandomStrategy, randomPlugin } from '../plugins/balancer-random/index.js';
+
+// Stream proxy
+export {
+  StreamService,
+  type StreamServerSpec,
+  type StreamServiceDeps,
+} from './proxy/stream/stream-service.js';
+export { StreamListener, type StreamCounters } from './proxy/stream/stream-listener.js';
+export { STREAM_DEFAULTS, type ListenAddress, type StreamServerParams } from './proxy/stream/types.js';
+export { implicitUpstreamParams, upstreamParamsOf } from './config/adapt/nginx/upstream-params.js';
+export type * from './config/model/nginx.js';

@@ -37,6 +37,7 @@ function overridesOf(cli: CliOptions): ConfigOverrides | string {
     plugins: cli.plugins,
     logFormat: cli.logFormat,
     logLevel: cli.logDetail ? 'debug' : undefined,
+    vrrpOnly: cli.vrrpOnly ? true : undefined,
   };
   return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
 }

@@ -15,6 +15,7 @@ export interface ConfigOverrides {
   readonly plugins?: readonly string[];
   readonly logFormat?: 'text' | 'json';
   readonly logLevel?: TandemConfig['log']['level'];
+  readonly vrrpOnly?: boolean;
 }
 
 /** Everything known after reading the configuration: the model when usable, and every diagnostic. */
@@ -46,6 +47,7 @@ function withOverrides(c: TandemConfig, o: ConfigOverrides): TandemConfig {
     ...(pidFile === undefined ? {} : { pidFile }),
     ...(configId === undefined ? {} : { configId }),
     ...(admin === undefined ? {} : { admin }),
+    ...(o.vrrpOnly === true ? { vrrpOnly: true } : {}),
     plugins: [...c.plugins, ...(o.plugins ?? [])],
     log: { format: o.logFormat ?? c.log.format, level: o.logLevel ?? c.log.level },
   };

@@ -76,7 +76,9 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   const streamBlock = top.find((d) => d.name === 'stream');
   const http = httpBlock === undefined ? undefined : adaptHttp(httpBlock, ctx);
   const stream = streamBlock === undefined ? undefined : adaptStream(streamBlock, ctx);
-  for (const extra of top.filter((d) => (d.name === 'http' || d.name === 'stream') && d !== httpBlock && d !== streamBlock)) {
+  for (const extra of top.filter(
+    (d) => (d.name === 'http' || d.name === 'stream') && d !== httpBlock && d !== streamBlock,
+  )) {
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
   const defined = definedVariables(tree.directives);
@@ -118,7 +120,9 @@ export interface NginxConfigTestResult {
 export function nginxConfigTest(file: string, options: LoadNginxOptions = {}): NginxConfigTestResult {
   const r = loadNginxConfig(file, options);
   const main = r.files[0] ?? file;
-  const lines = r.diagnostics.map((d) => (d.loc === undefined ? `${main}: ${d.message}` : formatDiagnostic(d)));
+  const lines = r.diagnostics.map((d) =>
+    d.loc === undefined ? `${main}: ${d.message}` : formatDiagnostic(d),
+  );
   if (!r.ok) {
     lines.push(`tandem: configuration file ${main} test failed`);
   } else if (!r.honoured) {

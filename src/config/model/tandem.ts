@@ -32,4 +32,6 @@ export interface TandemConfig {
   readonly log: LogConfig;
   readonly pidFile?: string;
   readonly configId?: string;
+  /** `-P, --vrrp`: run VRRP and its trackers only, no proxying (keepalived's VRRP-only mode). */
+  readonly vrrpOnly?: boolean;
 }

@@ -25,6 +25,8 @@ export class StreamListener {
   readonly #clock: Clock;
   #key: StreamKey | undefined;
   #serverText: string;
+  /** Called when the last session ends while closing. */
+  #onIdle: (() => void) | undefined;
 
   constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock }) {
     this.#params = params;
@@ -49,6 +51,7 @@ export class StreamListener {
       onEnd: (s) => {
         this.#sessions.delete(s);
         this.counters.active--;
+        if (this.#sessions.size === 0) this.#onIdle?.();
       },
     });
     this.#sessions.add(session);
@@ -98,26 +101,21 @@ export class StreamListener {
 
   /**
    * Stops accepting, lets running sessions finish, and closes what is left when `signal` aborts
-   * (the graceful-stop deadline).
+   * (the graceful-stop deadline). Resolves once every session has ended.
    */
   async close(signal?: AbortSignal): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    if (this.#sessions.size > 0) {
-      await new Promise<void>((resolve) => {
-        const check = () => {
-          if (this.#sessions.size === 0) resolve();
-        };
-        const timer = setInterval(check, 50);
-        const force = () => {
-          for (const s of [...this.#sessions]) s.destroy();
-          resolve();
-        };
-        if (signal?.aborted === true) force();
-        signal?.addEventListener('abort', force, { once: true });
-        void closed.then(() => clearInterval(timer));
-        check();
-      });
-    }
-    await closed;
+    this.#server.close();
+    if (this.#sessions.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const force = () => {
+        for (const session of [...this.#sessions]) session.destroy();
+      };
+      this.#onIdle = () => {
+        signal?.removeEventListener('abort', force);
+        resolve();
+      };
+      if (signal?.aborted === true) force();
+      else signal?.addEventListener('abort', force, { once: true });
+    });
   }
 }

@@ -21,7 +21,16 @@ function nginxAvailable(): boolean {
 function realNginxTest(prefix: string, file: string): { accepted: boolean; output: string } {
   const r = spawnSync(
     NGINX,
-    ['-t', '-q', '-p', `${prefix}/`, '-c', file, '-g', `pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;`],
+    [
+      '-t',
+      '-q',
+      '-p',
+      `${prefix}/`,
+      '-c',
+      file,
+      '-g',
+      `pid ${prefix}/nginx.pid; error_log ${prefix}/error.log;`,
+    ],
     { encoding: 'utf8', timeout: 20_000 },
   );
   return { accepted: r.status === 0, output: `${r.stderr}${r.stdout}` };

@@ -9,12 +9,64 @@ import { fixtureNames, fixturePath, fixtureResolver } from './fixtures.js';
 
 /** Pieces that stress the lexer and the adapters: nginx punctuation, quotes, escapes and keywords. */
 const PIECES = [
-  ';', '{', '}', '"', "'", '\\', '#', '$', '${', '}x', ' ', '\n', '\t', ')', '"a"b', "'\\''",
-  'server', 'upstream', 'location', 'proxy_pass', 'http://', 'https://', 'unix:', '[::1]', '[', ']',
-  ':99999', ':0', ':80', 'backup', 'down', 'weight=0', 'max_fails=', 'fail_timeout=1y', 'ip_hash;',
-  'hash $x consistent;', 'random two least_conn;', 'keepalive 0;', 'listen', 'default_server', 'udp',
-  'include', '*', 'events {}', 'stream', 'http', 'return 999', '500ms', '1h30m', '10k', '=', '~*', '^~', '@',
-  'load_module /nonexistent.so;', 'zone z;', '\u00e9', '\u0000',
+  ';',
+  '{',
+  '}',
+  '"',
+  "'",
+  '\\',
+  '#',
+  '$',
+  '${',
+  '}x',
+  ' ',
+  '\n',
+  '\t',
+  ')',
+  '"a"b',
+  "'\\''",
+  'server',
+  'upstream',
+  'location',
+  'proxy_pass',
+  'http://',
+  'https://',
+  'unix:',
+  '[::1]',
+  '[',
+  ']',
+  ':99999',
+  ':0',
+  ':80',
+  'backup',
+  'down',
+  'weight=0',
+  'max_fails=',
+  'fail_timeout=1y',
+  'ip_hash;',
+  'hash $x consistent;',
+  'random two least_conn;',
+  'keepalive 0;',
+  'listen',
+  'default_server',
+  'udp',
+  'include',
+  '*',
+  'events {}',
+  'stream',
+  'http',
+  'return 999',
+  '500ms',
+  '1h30m',
+  '10k',
+  '=',
+  '~*',
+  '^~',
+  '@',
+  'load_module /nonexistent.so;',
+  'zone z;',
+  '\u00e9',
+  '\u0000',
 ];
 
 const mutation = fc.oneof(
@@ -52,24 +104,28 @@ describe('nginx config fuzz: mutated fixtures never throw or hang', () => {
   it('reads 400 mutated files with located diagnostics and bounded time', () => {
     let n = 0;
     fc.assert(
-      fc.property(fc.nat({ max: sources.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (i, ms) => {
-        const text = ms.reduce(apply, sources[i] ?? '');
-        const file = join(dir, `case-${n++}.conf`);
-        writeFileSync(file, text);
-        const started = performance.now();
-        const r = loadNginxConfig(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
-        const t = nginxConfigTest(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
-        assert.ok(performance.now() - started < 5000, 'took longer than 5 s');
-        assert.equal(r.ok, t.nginxAccepts);
-        assert.equal(r.model !== undefined, r.ok);
-        if (r.model !== undefined) assert.doesNotThrow(() => JSON.parse(dumpNginxConfig(r.model!)));
-        for (const d of r.diagnostics) {
-          assert.ok(d.message.length > 0);
-          // Only the whole-file checks (no events section, unsized zones) may lack a position.
-          if (d.loc === undefined) assert.match(d.message, /events|zone/);
-        }
-        assert.ok(t.lines.length > 0);
-      }),
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        (i, ms) => {
+          const text = ms.reduce(apply, sources[i] ?? '');
+          const file = join(dir, `case-${n++}.conf`);
+          writeFileSync(file, text);
+          const started = performance.now();
+          const r = loadNginxConfig(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
+          const t = nginxConfigTest(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
+          assert.ok(performance.now() - started < 5000, 'took longer than 5 s');
+          assert.equal(r.ok, t.nginxAccepts);
+          assert.equal(r.model !== undefined, r.ok);
+          if (r.model !== undefined) assert.doesNotThrow(() => JSON.parse(dumpNginxConfig(r.model!)));
+          for (const d of r.diagnostics) {
+            assert.ok(d.message.length > 0);
+            // Only the whole-file checks (no events section, unsized zones) may lack a position.
+            if (d.loc === undefined) assert.match(d.message, /events|zone/);
+          }
+          assert.ok(t.lines.length > 0);
+        },
+      ),
       { numRuns: 400, seed: 20261120 },
     );
   });

@@ -191,6 +191,18 @@ describe('stream proxy', () => {
     );
   });
 
+  it('finishes a graceful close as soon as the last session ends, not at the deadline', async () => {
+    const [a] = await backends('a');
+    const s = await startStream([{ port: a!.port }]);
+    const c = await connectGreeted(s.port);
+    // Closing races the session's own teardown: the client socket is gone before the backend one.
+    c.socket.destroy();
+    const started = Date.now();
+    await s.listener.close(AbortSignal.timeout(20_000));
+    assert.ok(Date.now() - started < 5_000, 'close waited for the deadline');
+    assert.equal(s.listener.active, 0);
+  });
+
   it('moves 256 MiB intact in both directions with bounded memory', async () => {
     const total = 256 * 1024 * 1024;
     const chunk = randomBytes(1024 * 1024);

@@ -106,11 +106,17 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
     }
     const full = isAbsolute(path) ? path : resolve(NGINX_PREFIX, path);
     if (!existsSync(full)) {
-      error(d, `dlopen() "${full}" failed (${full}: cannot open shared object file: No such file or directory)`);
+      error(
+        d,
+        `dlopen() "${full}" failed (${full}: cannot open shared object file: No such file or directory)`,
+      );
       return;
     }
     if (basename(full) === 'ngx_stream_module.so') streamLoaded = true;
-    else diagnostics.push(configWarning('TANDEM_NGINX_MODULE', `module "${basename(full)}" is not known to Tandem`, d.loc));
+    else
+      diagnostics.push(
+        configWarning('TANDEM_NGINX_MODULE', `module "${basename(full)}" is not known to Tandem`, d.loc),
+      );
   };
 
   const walk = (list: readonly Directive[], context: NginxContext, quiet: boolean): void => {
@@ -132,7 +138,11 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         ignored.push({ name: d.name, kind: policy, loc: d.loc });
         if (policy === 'warned') {
           diagnostics.push(
-            configWarning('TANDEM_NGINX_UNHONOURED', `"${d.name}" is not honoured by Tandem and is ignored`, d.loc),
+            configWarning(
+              'TANDEM_NGINX_UNHONOURED',
+              `"${d.name}" is not honoured by Tandem and is ignored`,
+              d.loc,
+            ),
           );
         }
       }

@@ -12,8 +12,13 @@ import { HTTP_PROXY_DEFAULTS, mergeProxyLevel, newProxyLevel, readProxyDirective
 import { adaptHttpServer, checkDefaultServers, type ServerDraft } from './server.js';
 import { adaptUpstreams } from './upstream.js';
 
-function finishLocation(l: LocationDraft, upstreams: readonly NginxUpstreamConfig[], ctx: AdaptContext): NginxLocationConfig {
-  const proxyPass = l.proxyPass === undefined ? undefined : resolveProxyPass(l.proxyPass, upstreams, ctx, 'http');
+function finishLocation(
+  l: LocationDraft,
+  upstreams: readonly NginxUpstreamConfig[],
+  ctx: AdaptContext,
+): NginxLocationConfig {
+  const proxyPass =
+    l.proxyPass === undefined ? undefined : resolveProxyPass(l.proxyPass, upstreams, ctx, 'http');
   return {
     match: l.match,
     path: l.path,
@@ -25,7 +30,11 @@ function finishLocation(l: LocationDraft, upstreams: readonly NginxUpstreamConfi
   };
 }
 
-function finishServer(s: ServerDraft, upstreams: readonly NginxUpstreamConfig[], ctx: AdaptContext): NginxHttpServerConfig {
+function finishServer(
+  s: ServerDraft,
+  upstreams: readonly NginxUpstreamConfig[],
+  ctx: AdaptContext,
+): NginxHttpServerConfig {
   return { ...s, locations: s.locations.map((l) => finishLocation(l, upstreams, ctx)) };
 }
 

@@ -29,7 +29,11 @@ export function listenAddrText(l: NginxListenConfig): string {
  * Adapts `listen ADDR[:PORT] [params]` for http (`default_server`) or stream (`udp`), with nginx's
  * parameter checks and messages. Parameters other than default_server/udp are kept but not acted on.
  */
-export function adaptListen(d: Directive, ctx: AdaptContext, flavour: 'http' | 'stream'): NginxListenConfig | undefined {
+export function adaptListen(
+  d: Directive,
+  ctx: AdaptContext,
+  flavour: 'http' | 'stream',
+): NginxListenConfig | undefined {
   const text = arg(d, 0);
   const url = parseNginxUrl(text, { defaultPort: flavour === 'http' ? 80 : 0, uriPart: false, listen: true });
   if (url.err !== undefined) {
@@ -71,8 +75,10 @@ export function adaptListen(d: Directive, ctx: AdaptContext, flavour: 'http' | '
     ctx.error(w, `invalid parameter "${p}"`);
     return undefined;
   }
-  for (const p of otherParams) ctx.warn(d, `listen parameter "${p}" is not honoured by Tandem`, 'TANDEM_NGINX_UNHONOURED');
-  if (url.lastPort !== undefined) ctx.warn(d, 'listen port ranges are not honoured by Tandem', 'TANDEM_NGINX_UNHONOURED');
+  for (const p of otherParams)
+    ctx.warn(d, `listen parameter "${p}" is not honoured by Tandem`, 'TANDEM_NGINX_UNHONOURED');
+  if (url.lastPort !== undefined)
+    ctx.warn(d, 'listen port ranges are not honoured by Tandem', 'TANDEM_NGINX_UNHONOURED');
   const base = { text, host: url.unixPath === undefined ? url.host : '', port: url.port, ipv6: url.ipv6 };
   return {
     ...base,

@@ -19,7 +19,12 @@ export interface LocationDraft {
   readonly loc: Directive['loc'];
 }
 
-const MODIFIERS: Readonly<Record<string, Match>> = { '=': 'exact', '~': 'regex', '~*': 'iregex', '^~': 'prefix-no-regex' };
+const MODIFIERS: Readonly<Record<string, Match>> = {
+  '=': 'exact',
+  '~': 'regex',
+  '~*': 'iregex',
+  '^~': 'prefix-no-regex',
+};
 
 /** ngx_http_core_location: `location [mod] PATH`, or the modifier glued to the path (`=/x`, `~*\.php$`). */
 function matchOf(d: Directive, ctx: AdaptContext): MatchPath | undefined {
@@ -43,12 +48,15 @@ function matchOf(d: Directive, ctx: AdaptContext): MatchPath | undefined {
 /** The nesting rules of ngx_http_core_location, in its order and with its messages. */
 function nestingError(child: MatchPath, parent: MatchPath | undefined): string | undefined {
   if (parent === undefined) return undefined;
-  if (parent.match === 'exact') return `location "${child.path}" cannot be inside the exact location "${parent.path}"`;
-  if (parent.match === 'named') return `location "${child.path}" cannot be inside the named location "${parent.path}"`;
+  if (parent.match === 'exact')
+    return `location "${child.path}" cannot be inside the exact location "${parent.path}"`;
+  if (parent.match === 'named')
+    return `location "${child.path}" cannot be inside the named location "${parent.path}"`;
   if (child.match === 'named') return `named location "${child.path}" can be on the server level only`;
   // A non-regex child must start with the parent's name, even when the parent is a regex.
   const regex = child.match === 'regex' || child.match === 'iregex';
-  if (!regex && !child.path.startsWith(parent.path)) return `location "${child.path}" is outside location "${parent.path}"`;
+  if (!regex && !child.path.startsWith(parent.path))
+    return `location "${child.path}" is outside location "${parent.path}"`;
   return undefined;
 }
 

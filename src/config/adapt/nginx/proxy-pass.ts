@@ -17,20 +17,34 @@ export interface PendingProxyPass {
  * prefix"), a URI part is refused in regex and named locations, and a URL with variables is kept as
  * text. `locationKind` is the enclosing location's match type.
  */
-export function readHttpProxyPass(d: Directive, ctx: AdaptContext, noUriAllowed: boolean): PendingProxyPass | undefined {
+export function readHttpProxyPass(
+  d: Directive,
+  ctx: AdaptContext,
+  noUriAllowed: boolean,
+): PendingProxyPass | undefined {
   const text = arg(d, 0);
   checkVariables(d.args[0], ctx, 'http');
   // ngx_http_script_variables_count: any `$` makes the URL a script, evaluated per request.
   const hasVariables = text.includes('$');
   const lower = text.toLowerCase();
   const scheme = lower.startsWith('http://') ? 'http' : lower.startsWith('https://') ? 'https' : undefined;
-  if (hasVariables) return { d, url: { host: '', port: 0, noPort: true, ipv6: false, literal: true }, hasVariables, ...(scheme === undefined ? {} : { scheme }) };
+  if (hasVariables)
+    return {
+      d,
+      url: { host: '', port: 0, noPort: true, ipv6: false, literal: true },
+      hasVariables,
+      ...(scheme === undefined ? {} : { scheme }),
+    };
   if (scheme === undefined) {
     ctx.error(d, 'invalid URL prefix');
     return undefined;
   }
   const rest = text.slice(scheme === 'http' ? 7 : 8);
-  const url = parseNginxUrl(rest, { defaultPort: scheme === 'http' ? 80 : 443, uriPart: true, listen: false });
+  const url = parseNginxUrl(rest, {
+    defaultPort: scheme === 'http' ? 80 : 443,
+    uriPart: true,
+    listen: false,
+  });
   if (url.err !== undefined) {
     ctx.error(d, `${url.err} in upstream "${rest}"`);
     return undefined;
@@ -72,7 +86,12 @@ export function resolveProxyPass(
   ctx: AdaptContext,
   flavour: 'http' | 'stream',
 ): NginxProxyPassConfig | undefined {
-  const base = { url: arg(p.d, 0), hasVariables: p.hasVariables, loc: p.d.loc, ...(p.scheme === undefined ? {} : { scheme: p.scheme }) };
+  const base = {
+    url: arg(p.d, 0),
+    hasVariables: p.hasVariables,
+    loc: p.d.loc,
+    ...(p.scheme === undefined ? {} : { scheme: p.scheme }),
+  };
   if (p.hasVariables) {
     ctx.warn(p.d, 'proxy_pass with variables is not honoured by Tandem', 'TANDEM_NGINX_UNHONOURED');
     return { ...base, proxyHost: '' };

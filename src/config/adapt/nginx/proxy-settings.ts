@@ -112,7 +112,10 @@ const CONDITION_ORDER: readonly NginxNextUpstreamCondition[] = [
 /** What nginx sends upstream: the set headers, then the defaults they did not override (by name, any case). */
 function requestHeaders(setHeaders: readonly NginxHeaderConfig[]): NginxHeaderConfig[] {
   const named = new Set(setHeaders.map((h) => h.name.toLowerCase()));
-  return [...setHeaders, ...HTTP_PROXY_DEFAULTS.requestHeaders.filter((h) => !named.has(h.name.toLowerCase()))];
+  return [
+    ...setHeaders,
+    ...HTTP_PROXY_DEFAULTS.requestHeaders.filter((h) => !named.has(h.name.toLowerCase())),
+  ];
 }
 
 /** Applies a level over its parent's effective settings (ngx_conf_merge_*: a value set here wins). */

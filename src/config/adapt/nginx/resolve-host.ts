@@ -18,7 +18,9 @@ export function createSystemResolver(timeoutMs = 5000): HostResolver {
     if (known !== undefined) return known;
     // A name with characters no resolver accepts is not worth a process.
     const plausible = /^[A-Za-z0-9._-]{1,253}$/.test(host);
-    const found = plausible && spawnSync('getent', ['ahosts', host], { timeout: timeoutMs, stdio: 'ignore' }).status === 0;
+    const found =
+      plausible &&
+      spawnSync('getent', ['ahosts', host], { timeout: timeoutMs, stdio: 'ignore' }).status === 0;
     cache.set(host, found);
     return found;
   };

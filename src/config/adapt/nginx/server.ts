@@ -34,7 +34,11 @@ function defaultListen(d: Directive, port: number): NginxListenConfig {
  * (default ""), a server-level return, proxy settings merged over the http level, and locations.
  * A server listening twice on one address is "a duplicate listen" (ngx_http_add_server).
  */
-export function adaptHttpServer(d: Directive, ctx: AdaptContext, inherited: NginxHttpProxySettings): ServerDraft {
+export function adaptHttpServer(
+  d: Directive,
+  ctx: AdaptContext,
+  inherited: NginxHttpProxySettings,
+): ServerDraft {
   const children = ctx.valid(d.block);
   const level = newProxyLevel();
   for (const c of children) readProxyDirective(c, level, ctx);

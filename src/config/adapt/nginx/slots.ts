@@ -54,7 +54,9 @@ export function checkSlot(spec: NginxDirectiveSpec, d: Directive, seen: Set<stri
       return parseNginxInt(value) === undefined ? `"${d.name}" directive invalid number` : undefined;
     case 'msec':
     case 'sec':
-      return parseNginxTime(value, slot === 'sec') === undefined ? `"${d.name}" directive invalid value` : undefined;
+      return parseNginxTime(value, slot === 'sec') === undefined
+        ? `"${d.name}" directive invalid value`
+        : undefined;
     case 'size':
       return parseNginxSize(value) === undefined ? `"${d.name}" directive invalid value` : undefined;
     case 'off':
@@ -62,7 +64,9 @@ export function checkSlot(spec: NginxDirectiveSpec, d: Directive, seen: Set<stri
     case 'enum': {
       const values = ENUMS[d.name];
       if (values === undefined) return undefined;
-      return values.some((v) => v.toLowerCase() === value.toLowerCase()) ? undefined : `invalid value "${value}"`;
+      return values.some((v) => v.toLowerCase() === value.toLowerCase())
+        ? undefined
+        : `invalid value "${value}"`;
     }
     case 'bitmask': {
       const values = BITMASKS[d.name];

@@ -92,7 +92,12 @@ export function adaptStream(d: Directive, ctx: AdaptContext): NginxStreamConfig 
     if (listen.length === 0 && !inner.some((c) => c.name === 'listen')) {
       ctx.error(s, 'no "listen" is defined for server');
     }
-    drafts.push({ d: s, listen, ...(proxyPass === undefined ? {} : { proxyPass }), proxy: readStreamProxy(inner, proxy) });
+    drafts.push({
+      d: s,
+      listen,
+      ...(proxyPass === undefined ? {} : { proxyPass }),
+      proxy: readStreamProxy(inner, proxy),
+    });
   }
   const servers = drafts.map((s) => finishStreamServer(s, upstreams, ctx));
   return { upstreams, servers, loc: d.loc };

@@ -1,4 +1,8 @@
-import type { NginxProxyPassConfig, NginxUpstreamConfig, NginxUpstreamServerConfig } from '../../model/nginx.js';
+import type {
+  NginxProxyPassConfig,
+  NginxUpstreamConfig,
+  NginxUpstreamServerConfig,
+} from '../../model/nginx.js';
 import type { ServerParams, UpstreamParams } from '../../../proxy/upstream/params.js';
 
 function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
@@ -20,7 +24,11 @@ function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
 export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
   const b = u.balancer;
   const options =
-    b.method === 'hash' ? { key: b.key, consistent: b.consistent } : b.method === 'random' ? { two: b.two } : undefined;
+    b.method === 'hash'
+      ? { key: b.key, consistent: b.consistent }
+      : b.method === 'random'
+        ? { two: b.two }
+        : undefined;
   return {
     name: u.name,
     method: b.method,
@@ -37,7 +45,8 @@ export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
 export function implicitUpstreamParams(p: NginxProxyPassConfig): UpstreamParams | undefined {
   const t = p.target;
   if (t === undefined || t.kind === 'upstream') return undefined;
-  const name = t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+  const name =
+    t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
   return {
     name,
     method: 'round_robin',

@@ -60,7 +60,11 @@ export function adaptUpstreamServer(
     }
   }
   const address = arg(d, 0);
-  const url = parseNginxUrl(address, { defaultPort: flavour === 'http' ? 80 : 0, uriPart: false, listen: false });
+  const url = parseNginxUrl(address, {
+    defaultPort: flavour === 'http' ? 80 : 0,
+    uriPart: false,
+    listen: false,
+  });
   if (url.err !== undefined) {
     ctx.error(d, `${url.err} in upstream "${address}"`);
     return undefined;
@@ -73,8 +77,7 @@ export function adaptUpstreamServer(
     ctx.error(d, `host not found in upstream "${address}"`);
     return undefined;
   }
-  const where =
-    url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port };
+  const where = url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port };
   return {
     address,
     ...where,

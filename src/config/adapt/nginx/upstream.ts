@@ -55,7 +55,11 @@ function balancerOf(d: Directive, ctx: AdaptContext): NginxBalancerConfig | unde
  * declared after `server ... backup` does not refuse it, a second balancer warns "load balancing
  * method redefined", and a balancer after `keepalive` replaces keepalive's init, turning it off.
  */
-export function adaptUpstream(d: Directive, ctx: AdaptContext, flavour: UpstreamFlavour): NginxUpstreamConfig {
+export function adaptUpstream(
+  d: Directive,
+  ctx: AdaptContext,
+  flavour: UpstreamFlavour,
+): NginxUpstreamConfig {
   let balancer: NginxBalancerConfig = { method: 'round_robin' };
   let initSet = false;
   let backupAllowed = true;
@@ -85,7 +89,10 @@ export function adaptUpstream(d: Directive, ctx: AdaptContext, flavour: Upstream
         initSet = true;
         backupAllowed = c.name === 'least_conn';
         if (keepaliveConnections !== undefined) {
-          ctx.warn(c, `"${c.name}" after "keepalive" turns upstream keepalive off, as in nginx: declare it first`);
+          ctx.warn(
+            c,
+            `"${c.name}" after "keepalive" turns upstream keepalive off, as in nginx: declare it first`,
+          );
         }
         keepaliveConnections = undefined;
         break;
@@ -127,7 +134,9 @@ export function adaptUpstream(d: Directive, ctx: AdaptContext, flavour: Upstream
     ctx.error(d, 'no servers are inside upstream');
   }
   const ka: NginxUpstreamKeepaliveConfig | undefined =
-    keepaliveConnections === undefined ? undefined : { connections: keepaliveConnections, ...KEEPALIVE_DEFAULTS, ...keepalive };
+    keepaliveConnections === undefined
+      ? undefined
+      : { connections: keepaliveConnections, ...KEEPALIVE_DEFAULTS, ...keepalive };
   return {
     name: arg(d, 0),
     balancer,

@@ -28,7 +28,14 @@ export interface ParsedUrl {
   readonly lastPort?: number;
 }
 
-const fail = (err: string): ParsedUrl => ({ err, host: '', port: 0, noPort: true, ipv6: false, literal: false });
+const fail = (err: string): ParsedUrl => ({
+  err,
+  host: '',
+  port: 0,
+  noPort: true,
+  ipv6: false,
+  literal: false,
+});
 
 /** ngx_inet_addr: a strict dotted quad, each part at most 255. */
 export function isNginxIPv4(text: string): boolean {

@@ -73,7 +73,11 @@ export function variableNames(text: string): string[] {
 }
 
 /** Records the variables a word uses, to be checked once every definition in the file is known. */
-export function checkVariables(word: Word | undefined, ctx: AdaptContext, scope: VariableScope = 'http'): void {
+export function checkVariables(
+  word: Word | undefined,
+  ctx: AdaptContext,
+  scope: VariableScope = 'http',
+): void {
   if (word === undefined) return;
   for (const name of variableNames(word.text)) ctx.variableUses.push({ name, scope, word });
 }
@@ -108,7 +112,10 @@ export function definedVariables(directives: readonly Directive[]): Set<string> 
   return out;
 }
 
-const BUILTIN: Readonly<Record<VariableScope, readonly string[]>> = { http: HTTP_BUILTIN, stream: STREAM_BUILTIN };
+const BUILTIN: Readonly<Record<VariableScope, readonly string[]>> = {
+  http: HTTP_BUILTIN,
+  stream: STREAM_BUILTIN,
+};
 
 /** True when nginx knows `name` in `scope`: built in, a prefix variable, or defined by the config. */
 export function isKnownVariable(name: string, scope: VariableScope, defined: ReadonlySet<string>): boolean {
