@@ -73,6 +73,11 @@ export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerStat
       ctx.setState(name, 'BACKUP');
       i.msDownTimerUs = 1;
     } else {
+      // keepalived clears VIPs left by a previous run (observed at start with -D: "(VI_1) removing VIPs.").
+      if (c.allVips.length > 0) {
+        ctx.log(`(${name}) removing VIPs.`, 'debug');
+        ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
+      }
       i.msDownTimerUs =
         newState === 'BACKUP' && i.wantState === 'MASTER'
           ? c.adverIntUs + skewCalcUs(c.version, 1, i.masterAdverIntUs)
