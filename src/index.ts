@@ -14,7 +14,14 @@ export {
   type Severity,
 } from './core/diagnostic.js';
 export { ErrorCodes, TandemError, messageOf, type ErrorCode } from './core/errors.js';
-export { SystemClock, VirtualClock, seededRandom, type Clock, type Random, type TimerHandle } from './core/clock.js';
+export {
+  SystemClock,
+  VirtualClock,
+  seededRandom,
+  type Clock,
+  type Random,
+  type TimerHandle,
+} from './core/clock.js';
 export {
   WritableSignal,
   sameTrackerState,
@@ -45,3 +52,6 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// VRRP engine
+export * from '../plugins/vrrp/index.js';

@@ -101,7 +101,8 @@ export class Ctx {
   cancelTimer(name: string, timer: VrrpTimerName): void {
     const t = this.get(name).timers;
     if (t[timer] === undefined) return;
-    delete t[timer];
+    const { [timer]: _gone, ...rest } = t;
+    this.get(name).timers = rest;
     this.effects.push({ type: 'cancel-timer', instance: name, timer });
   }
 

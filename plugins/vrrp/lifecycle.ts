@@ -76,7 +76,12 @@ export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerStat
       // keepalived clears VIPs left by a previous run (observed at start with -D: "(VI_1) removing VIPs.").
       if (c.allVips.length > 0) {
         ctx.log(`(${name}) removing VIPs.`, 'debug');
-        ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
+        ctx.effects.push({
+          type: 'remove-vips',
+          instance: name,
+          interface: c.params.interface,
+          vips: c.allVips,
+        });
       }
       i.msDownTimerUs =
         newState === 'BACKUP' && i.wantState === 'MASTER'
@@ -141,7 +146,8 @@ export function timerFired(ctx: Ctx, name: string, timer: VrrpTimerName): void {
   const i = ctx.get(name);
   const due = i.timers[timer];
   if (due === undefined || due > ctx.now + 1e-6) return; // stale: re-armed or cancelled since
-  delete i.timers[timer];
+  const { [timer]: _fired, ...rest } = i.timers;
+  i.timers = rest;
   const c = ctx.cfg(name);
   if (timer === 'garp-delay') sendGarp(ctx, name, c.garp.masterRepeat);
   else if (timer === 'garp-lower-prio-delay') sendGarp(ctx, name, c.garp.lowerPrioRepeat);
@@ -168,7 +174,12 @@ export function shutdownAll(ctx: Ctx): void {
     }
     if (i.vipsSet && c.allVips.length > 0) {
       ctx.log(`(${name}) removing VIPs.`, 'debug');
-      ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
+      ctx.effects.push({
+        type: 'remove-vips',
+        instance: name,
+        interface: c.params.interface,
+        vips: c.allVips,
+      });
     }
     i.vipsSet = false;
     for (const t of Object.keys(i.timers) as VrrpTimerName[]) ctx.cancelTimer(name, t);

@@ -37,7 +37,7 @@ export class VrrpMachine {
   /** Applies one input now. */
   dispatch(input: WithoutNow<VrrpInput>): void {
     if (this.#stopped) return;
-    const { state, effects } = step(this.#state, { ...input, now: this.clock.now() } as VrrpInput);
+    const { state, effects } = step(this.#state, { ...input, now: this.clock.now() });
     this.#state = state;
     for (const e of effects) {
       if (e.type === 'set-timer') this.#arm(e.instance, e.timer, e.at);
@@ -78,10 +78,13 @@ export class VrrpMachine {
   #arm(instance: string, timer: VrrpTimerName, at: number): void {
     const key = `${instance}\0${timer}`;
     this.#disarm(key);
-    const h = this.clock.setTimeout(() => {
-      this.#timers.delete(key);
-      this.dispatch({ type: 'timer', instance, timer });
-    }, Math.max(0, at - this.clock.now()));
+    const h = this.clock.setTimeout(
+      () => {
+        this.#timers.delete(key);
+        this.dispatch({ type: 'timer', instance, timer });
+      },
+      Math.max(0, at - this.clock.now()),
+    );
     this.#timers.set(key, h);
   }
 

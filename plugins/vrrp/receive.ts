@@ -125,7 +125,9 @@ function masterRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert
   }
   if (adv.priority > ours || (adv.priority === ours && addrCmp > 0)) {
     if (adv.priority > ours)
-      ctx.log(`(${name}) Master received advert from ${p.src} with higher priority ${adv.priority}, ours ${ours}`);
+      ctx.log(
+        `(${name}) Master received advert from ${p.src} with higher priority ${adv.priority}, ours ${ours}`,
+      );
     else
       ctx.log(
         `(${name}) Master received advert from ${p.src} with same priority ${adv.priority} but higher IP address than ours`,
@@ -144,7 +146,8 @@ function findInstance(ctx: Ctx, p: ReceivedVrrpPacket, vrid: number): string | u
   let first: string | undefined;
   for (const name of ctx.base.order) {
     const c = ctx.cfg(name);
-    if (c.params.interface !== p.interface || c.params.family !== p.family || c.params.vrid !== vrid) continue;
+    if (c.params.interface !== p.interface || c.params.family !== p.family || c.params.vrid !== vrid)
+      continue;
     if (!c.unicast || c.destinations.includes(p.src)) return name;
     first ??= name;
   }

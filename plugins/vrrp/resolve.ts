@@ -62,7 +62,9 @@ function resolveOne(p: VrrpInstanceParams, group: string | undefined, params: Vr
   for (const t of [...(p.trackers ?? []), ...(g?.trackers ?? [])]) {
     if (t.weight !== 0 && g !== undefined && g.trackingWeight !== true) {
       // keepalived vrrp.c sync_group_tracking_init: weights are dropped inside sync groups.
-      startLogs.push(`(${p.name}) ignoring tracked ${t.kind ?? 'script'} ${t.name} with weights due to SYNC group`);
+      startLogs.push(
+        `(${p.name}) ignoring tracked ${t.kind ?? 'script'} ${t.name} with weights due to SYNC group`,
+      );
       trackers.push({ ...t, weight: 0 });
       continue;
     }
@@ -114,7 +116,7 @@ function resolveOne(p: VrrpInstanceParams, group: string | undefined, params: Vr
       version,
       vrid: p.vrid,
       authType: auth ? 1 : 0,
-      authData: passwordBytes(auth ? (p.auth?.password ?? '') : ''),
+      authData: passwordBytes(auth ? p.auth.password : ''),
       advertIntSec: Math.round(intUs / 1_000_000),
       vips,
       unicast,

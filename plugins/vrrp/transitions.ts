@@ -105,7 +105,12 @@ function restoreInterface(ctx: Ctx, name: string, advF: boolean): void {
   if (i.vipsSet) {
     if (c.allVips.length > 0) {
       ctx.log(`(${name}) removing VIPs.`, 'debug');
-      ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
+      ctx.effects.push({
+        type: 'remove-vips',
+        instance: name,
+        interface: c.params.interface,
+        vips: c.allVips,
+      });
     }
     i.vipsSet = false;
     i.garpRefreshAt = undefined;
@@ -202,7 +207,8 @@ export function tryUpInstance(ctx: Ctx, name: string): void {
 export function updatePriority(ctx: Ctx, name: string): void {
   const i = ctx.get(name);
   const c = ctx.cfg(name);
-  i.totalPriority = i.basePriority + c.trackers.reduce((s, t) => s + trackerContribution(t, i.trackers[t.name]), 0);
+  i.totalPriority =
+    i.basePriority + c.trackers.reduce((s, t) => s + trackerContribution(t, i.trackers[t.name]), 0);
   if (i.basePriority === 255) return;
   const next = clampPriority(i.basePriority, i.totalPriority);
   if (next === i.effectivePriority) return;
@@ -212,5 +218,6 @@ export function updatePriority(ctx: Ctx, name: string): void {
   i.msDownTimerUs = ctx.msDownUs(name);
   // A backup's running down timer moves by the change (vrrp_track.c l.584).
   const due = i.timers['master-down'];
-  if (i.state === 'BACKUP' && due !== undefined) ctx.setTimer(name, 'master-down', due + usToMs(i.msDownTimerUs - old));
+  if (i.state === 'BACKUP' && due !== undefined)
+    ctx.setTimer(name, 'master-down', due + usToMs(i.msDownTimerUs - old));
 }

@@ -70,7 +70,11 @@ export interface VrrpState {
 /** What the core reacts to. */
 export type VrrpInput =
   /** Start every instance (keepalived `vrrp_init_state`). Tracker states known at start go in `trackers`. */
-  | { readonly type: 'start'; readonly now: number; readonly trackers?: Readonly<Record<string, TrackerState>> }
+  | {
+      readonly type: 'start';
+      readonly now: number;
+      readonly trackers?: Readonly<Record<string, TrackerState>>;
+    }
   /** A packet from a VRRP socket; the core decodes, finds the instance and validates it. */
   | { readonly type: 'packet'; readonly now: number; readonly packet: ReceivedVrrpPacket }
   /** A timer set by a `set-timer` effect fired. Stale or unknown timers are ignored. */
@@ -106,7 +110,12 @@ export type VrrpEffect =
       readonly priority: number;
       readonly packets: readonly VrrpOutPacket[];
     }
-  | { readonly type: 'add-vips'; readonly instance: string; readonly interface: string; readonly vips: readonly VrrpVip[] }
+  | {
+      readonly type: 'add-vips';
+      readonly instance: string;
+      readonly interface: string;
+      readonly vips: readonly VrrpVip[];
+    }
   | {
       readonly type: 'remove-vips';
       readonly instance: string;
@@ -132,7 +141,12 @@ export type VrrpEffect =
       readonly priority: number;
     }
   | { readonly type: 'log'; readonly level: 'info' | 'debug'; readonly message: string }
-  | { readonly type: 'set-timer'; readonly instance: string; readonly timer: VrrpTimerName; readonly at: number }
+  | {
+      readonly type: 'set-timer';
+      readonly instance: string;
+      readonly timer: VrrpTimerName;
+      readonly at: number;
+    }
   | { readonly type: 'cancel-timer'; readonly instance: string; readonly timer: VrrpTimerName }
   | {
       /** Observation for the event bus, metrics and dashboard: an instance changed state. */

@@ -74,7 +74,7 @@ export function formatIPv6(bytes: Uint8Array, offset = 0): string {
   for (let i = 0; i < 8; i++) w.push(((bytes[offset + i * 2] ?? 0) << 8) | (bytes[offset + i * 2 + 1] ?? 0));
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;

@@ -27,7 +27,12 @@ export function foldChecksum(sum: number): number {
  * The running sum of the pseudo-header for a VRRP message of `length` bytes: IPv4 `src dst 0 112 len16`
  * (keepalived `ipv4_phdr_t`), IPv6 `src dst len32 0 0 0 112` (RFC 8200 §8.1). Undefined for bad addresses.
  */
-export function pseudoHeaderSum(family: VrrpFamily, src: string, dst: string, length: number): number | undefined {
+export function pseudoHeaderSum(
+  family: VrrpFamily,
+  src: string,
+  dst: string,
+  length: number,
+): number | undefined {
   const s = parseAddress(family, src);
   const d = parseAddress(family, dst);
   if (s === undefined || d === undefined) return undefined;

@@ -57,8 +57,15 @@ export function encodeAdvert(o: EncodeAdvertOptions): Uint8Array {
     if (bytes !== undefined) msg.set(bytes, VRRP_HEADER_LEN + i * alen);
   });
   if (v2 && o.authType === 1) msg.set(passwordBytes(o.password ?? ''), len - VRRP_AUTH_LEN);
-  const form: ChecksumForm = v2 ? 'message-only' : o.family === 'ipv6' ? 'pseudo-header' : (o.checksumForm ?? 'pseudo-header');
-  const sum = vrrpChecksum(msg, form, o.family, o.src, o.dst) ?? vrrpChecksum(msg, 'message-only', o.family, o.src, o.dst) ?? 0;
+  const form: ChecksumForm = v2
+    ? 'message-only'
+    : o.family === 'ipv6'
+      ? 'pseudo-header'
+      : (o.checksumForm ?? 'pseudo-header');
+  const sum =
+    vrrpChecksum(msg, form, o.family, o.src, o.dst) ??
+    vrrpChecksum(msg, 'message-only', o.family, o.src, o.dst) ??
+    0;
   msg[6] = sum >> 8;
   msg[7] = sum & 0xff;
   return msg;

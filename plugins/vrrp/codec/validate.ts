@@ -24,7 +24,11 @@ export interface AdvertCheckTarget {
   /** The configured (advertised) VIPs. */
   readonly vips: readonly string[];
   readonly unicast: boolean;
-  readonly unicastPeers: readonly { readonly address: string; readonly minTtl: number; readonly maxTtl: number }[];
+  readonly unicastPeers: readonly {
+    readonly address: string;
+    readonly minTtl: number;
+    readonly maxTtl: number;
+  }[];
   readonly checkUnicastSrc: boolean;
   /** The multicast group, for the pre-1.3.6 unicast v3 checksum form keepalived still accepts. */
   readonly mcastGroup: string;
@@ -66,7 +70,11 @@ export type AdvertCheck =
       readonly log: string;
     };
 
-const reject = (reason: AdvertRejectReason, log: string, counters: readonly VrrpCounter[] = []): AdvertCheck => ({
+const reject = (
+  reason: AdvertRejectReason,
+  log: string,
+  counters: readonly VrrpCounter[] = [],
+): AdvertCheck => ({
   ok: false,
   reason,
   counters,
@@ -88,7 +96,8 @@ function checksumMatches(
   if (withPh(p.dst)) return { ok: true, form: 'pseudo-header' };
   if (t.family === 'ipv6') return { ok: false, form: undefined };
   // keepalived 2.2.7 auto-detects the pre-1.3.6 unicast form (224.0.0.18 in the pseudo-header).
-  if (t.unicast && p.dst !== t.mcastGroup && withPh(t.mcastGroup)) return { ok: true, form: 'pseudo-header-mcast' };
+  if (t.unicast && p.dst !== t.mcastGroup && withPh(t.mcastGroup))
+    return { ok: true, form: 'pseudo-header-mcast' };
   // RFC 9568 §5.2.8 form (Cisco, Juniper, keepalived >= 2.2.8 `v3_checksum_as_v2`): accepted too.
   if (foldChecksum(body) === 0) return { ok: true, form: 'message-only' };
   return { ok: false, form: undefined };
@@ -120,7 +129,9 @@ export function checkAdvert(
   if (!t.unicast && ttl !== -1 && ttl !== 255)
     return reject('ttl', `${n} invalid TTL/HL. Received ${ttl} and expect 255`, ['ipTtlErr']);
   if (adv.version !== t.version)
-    return reject('version', `${n} wrong version. Received ${adv.version} and expect ${t.version}`, ['versErr']);
+    return reject('version', `${n} wrong version. Received ${adv.version} and expect ${t.version}`, [
+      'versErr',
+    ]);
   if (t.version === 2) {
     if (adv.authType !== 0 && adv.authType !== 1 && adv.authType !== 2)
       return reject('invalid-auth-type', `${n} Invalid auth type: ${adv.authType}`, ['invalidAuthtype']);
@@ -185,7 +196,9 @@ export function checkAdvert(
     if (t.unicast && t.checkUnicastSrc) {
       const peer = t.unicastPeers.find((u) => u.address === p.src);
       if (peer === undefined)
-        return reject('unicast-src', `${n} unicast source address ${p.src} not a unicast peer`, ['advertRcvd']);
+        return reject('unicast-src', `${n} unicast source address ${p.src} not a unicast peer`, [
+          'advertRcvd',
+        ]);
       if (ttl !== -1 && (ttl < peer.minTtl || ttl > peer.maxTtl))
         return reject('ttl-range', `${n} TTL/HL ${ttl} not in range ${peer.minTtl} - ${peer.maxTtl}`, [
           'advertRcvd',

@@ -48,7 +48,9 @@ export class SimRouter {
   }
 
   #newMachine(): VrrpMachine {
-    return new VrrpMachine(this.params, this.lan.clock, (e) => this.#apply(e));
+    return new VrrpMachine(this.params, this.lan.clock, (e) => {
+      this.#apply(e);
+    });
   }
 
   #apply(e: VrrpEffect): void {
@@ -59,9 +61,25 @@ export class SimRouter {
       for (const p of e.packets) {
         const bytes =
           e.family === 'ipv4'
-            ? concat(buildIPv4Header({ src: e.src, dst: p.dst, payloadLength: p.payload.length, id: this.#ipId++ }), p.payload)
+            ? concat(
+                buildIPv4Header({
+                  src: e.src,
+                  dst: p.dst,
+                  payloadLength: p.payload.length,
+                  id: this.#ipId++,
+                }),
+                p.payload,
+              )
             : p.payload;
-        this.lan.transmit({ t: this.lan.clock.now(), from: this.name, family: e.family, src: e.src, dst: p.dst, ttl: 255, bytes });
+        this.lan.transmit({
+          t: this.lan.clock.now(),
+          from: this.name,
+          family: e.family,
+          src: e.src,
+          dst: p.dst,
+          ttl: 255,
+          bytes,
+        });
       }
     }
   }
@@ -182,7 +200,9 @@ export class SimLan {
       if ((this.#partition.get(r.name) ?? -1) !== (this.#partition.get(f.from) ?? -1)) continue;
       if (!isMulticast(f.family, f.dst) && !routerOwns(r, f.dst)) continue;
       if (this.loss > 0 && this.random() < this.loss) continue;
-      this.clock.setTimeout(() => r.deliver(f), this.latencyMs);
+      this.clock.setTimeout(() => {
+        r.deliver(f);
+      }, this.latencyMs);
     }
   }
 

@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { compareAddresses, formatIPv6, parseIPv4, parseIPv6 } from '../../../plugins/vrrp/codec/address.js';
-import { foldChecksum, onesSum, pseudoHeaderSum, vrrpChecksum } from '../../../plugins/vrrp/codec/checksum.js';
+import {
+  foldChecksum,
+  onesSum,
+  pseudoHeaderSum,
+  vrrpChecksum,
+} from '../../../plugins/vrrp/codec/checksum.js';
 import { decodeAdvert } from '../../../plugins/vrrp/codec/decode.js';
 import { encodeAdvert, type EncodeAdvertOptions } from '../../../plugins/vrrp/codec/encode.js';
 import { buildIPv4Header, parseIPv4Header } from '../../../plugins/vrrp/codec/ipv4-header.js';
@@ -32,7 +37,15 @@ const bytes = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 
 /** What keepalived was configured with for each VRID in capture-keepalived.conf. */
 const configured: Record<number, Omit<EncodeAdvertOptions, 'priority' | 'src' | 'dst'>> = {
-  51: { version: 2, family: 'ipv4', vrid: 51, advertInt: 1, addresses: ['198.51.100.100'], authType: 1, password: 'secret1' },
+  51: {
+    version: 2,
+    family: 'ipv4',
+    vrid: 51,
+    advertInt: 1,
+    addresses: ['198.51.100.100'],
+    authType: 1,
+    password: 'secret1',
+  },
   53: { version: 3, family: 'ipv4', vrid: 53, advertInt: 50, addresses: ['198.51.100.103'] },
   54: { version: 3, family: 'ipv4', vrid: 54, advertInt: 100, addresses: ['198.51.100.105'] },
   56: { version: 3, family: 'ipv6', vrid: 56, advertInt: 100, addresses: ['2001:db8::66'] },
@@ -76,7 +89,12 @@ describe('golden packets captured from keepalived 2.2.7', () => {
   it('v3/IPv6: the checksum includes the RFC 8200 pseudo-header (what IPV6_CHECKSUM computes)', () => {
     const p = capture.packets.find((x) => x.vrid === 56 && x.prio === 200)!;
     const payload = bytes(p.payload!);
-    assert.equal(foldChecksum(pseudoHeaderSum('ipv6', 'fe80::a', 'ff02::12', payload.length)! + onesSum(payload, 0, payload.length)), 0);
+    assert.equal(
+      foldChecksum(
+        pseudoHeaderSum('ipv6', 'fe80::a', 'ff02::12', payload.length)! + onesSum(payload, 0, payload.length),
+      ),
+      0,
+    );
   });
 });
 
@@ -86,25 +104,85 @@ function adv16(b: Uint8Array): number {
 
 describe('reference vectors from keepalived.md §3 and vrrp.md §1', () => {
   it('v2, no auth, VRID 51 prio 150, VIP 10.99.0.100: checksum 0x3e03 over the message and zero auth data', () => {
-    const m = encodeAdvert({ version: 2, family: 'ipv4', vrid: 51, priority: 150, advertInt: 1, addresses: ['10.99.0.100'], src: '10.99.0.1', dst: '224.0.0.18' });
+    const m = encodeAdvert({
+      version: 2,
+      family: 'ipv4',
+      vrid: 51,
+      priority: 150,
+      advertInt: 1,
+      addresses: ['10.99.0.100'],
+      src: '10.99.0.1',
+      dst: '224.0.0.18',
+    });
     assert.equal(hex(m), '2133960100013e030a630064' + '00'.repeat(8));
   });
   it('v2 PASS "secret1": password zero-padded into the 8 auth bytes, checksum 0xafe5', () => {
-    const m = encodeAdvert({ version: 2, family: 'ipv4', vrid: 51, priority: 150, advertInt: 1, addresses: ['198.51.100.100'], authType: 1, password: 'secret1', src: '198.51.100.1', dst: '224.0.0.18' });
+    const m = encodeAdvert({
+      version: 2,
+      family: 'ipv4',
+      vrid: 51,
+      priority: 150,
+      advertInt: 1,
+      addresses: ['198.51.100.100'],
+      authType: 1,
+      password: 'secret1',
+      src: '198.51.100.1',
+      dst: '224.0.0.18',
+    });
     assert.equal(hex(m), '213396010101afe5c63364647365637265743100');
   });
   it('v2 PASS longer than 8 bytes is truncated like keepalived', () => {
-    const a = encodeAdvert({ version: 2, family: 'ipv4', vrid: 1, priority: 1, advertInt: 1, addresses: [], authType: 1, password: 'secret12XYZ', src: '', dst: '' });
-    const b = encodeAdvert({ version: 2, family: 'ipv4', vrid: 1, priority: 1, advertInt: 1, addresses: [], authType: 1, password: 'secret12', src: '', dst: '' });
+    const a = encodeAdvert({
+      version: 2,
+      family: 'ipv4',
+      vrid: 1,
+      priority: 1,
+      advertInt: 1,
+      addresses: [],
+      authType: 1,
+      password: 'secret12XYZ',
+      src: '',
+      dst: '',
+    });
+    const b = encodeAdvert({
+      version: 2,
+      family: 'ipv4',
+      vrid: 1,
+      priority: 1,
+      advertInt: 1,
+      addresses: [],
+      authType: 1,
+      password: 'secret12',
+      src: '',
+      dst: '',
+    });
     assert.equal(hex(a), hex(b));
   });
   it('v3/IPv4 10 cs: 0x0363 with the pseudo-header (sent), 0x0e27 message-only (RFC 9568, accepted)', () => {
-    const base = { version: 3, family: 'ipv4', vrid: 52, priority: 150, advertInt: 10, addresses: ['198.51.100.101'], src: '198.51.100.1', dst: '224.0.0.18' } as const;
+    const base = {
+      version: 3,
+      family: 'ipv4',
+      vrid: 52,
+      priority: 150,
+      advertInt: 10,
+      addresses: ['198.51.100.101'],
+      src: '198.51.100.1',
+      dst: '224.0.0.18',
+    } as const;
     assert.equal(hex(encodeAdvert(base)), '31349601000a0363c6336465');
     assert.equal(hex(encodeAdvert({ ...base, checksumForm: 'message-only' })), '31349601000a0e27c6336465');
   });
   it('v3/IPv4 50 cs from 10.99.0.1: 0x42df with the pseudo-header, 0x2dd2 without', () => {
-    const base = { version: 3, family: 'ipv4', vrid: 51, priority: 150, advertInt: 50, addresses: ['10.99.0.100'], src: '10.99.0.1', dst: '224.0.0.18' } as const;
+    const base = {
+      version: 3,
+      family: 'ipv4',
+      vrid: 51,
+      priority: 150,
+      advertInt: 50,
+      addresses: ['10.99.0.100'],
+      src: '10.99.0.1',
+      dst: '224.0.0.18',
+    } as const;
     assert.equal(hex(encodeAdvert(base)), '31339601003242df0a630064');
     assert.equal(hex(encodeAdvert({ ...base, checksumForm: 'message-only' })), '3133960100322dd20a630064');
   });
@@ -120,12 +198,14 @@ describe('decoder robustness and addresses', () => {
   });
   it('parses and formats addresses as inet_pton/inet_ntop do', () => {
     assert.deepEqual([...parseIPv4('198.51.100.7')!], [198, 51, 100, 7]);
-    for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d', '1.2.3.4.5', '']) assert.equal(parseIPv4(bad), undefined);
+    for (const bad of ['1.2.3', '1.2.3.256', 'a.b.c.d', '1.2.3.4.5', ''])
+      assert.equal(parseIPv4(bad), undefined);
     assert.equal(formatIPv6(parseIPv6('2001:db8:0:0:0:0:0:66')!), '2001:db8::66');
     assert.equal(formatIPv6(parseIPv6('fe80::a%eth0')!), 'fe80::a');
     assert.equal(formatIPv6(parseIPv6('::ffff:198.51.100.1')!), '::ffff:c633:6401');
     assert.equal(formatIPv6(parseIPv6('1:0:0:2:0:0:0:3')!), '1:0:0:2::3');
-    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1']) assert.equal(parseIPv6(bad), undefined);
+    for (const bad of ['1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', 'g::1'])
+      assert.equal(parseIPv6(bad), undefined);
   });
   it('compares addresses numerically (the master tie-break), not as text', () => {
     assert.ok(compareAddresses('ipv4', '198.51.100.10', '198.51.100.9') > 0);

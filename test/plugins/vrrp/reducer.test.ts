@@ -21,7 +21,10 @@ function solo(params: VrrpParams): { lan: SimLan; r: SimRouter } {
 }
 
 /** Injects an advert from `src` into router r. */
-function hear(r: SimRouter, o: { priority: number; src?: string; vrid?: number; version?: 2 | 3; advertInt?: number }): void {
+function hear(
+  r: SimRouter,
+  o: { priority: number; src?: string; vrid?: number; version?: 2 | 3; advertInt?: number },
+): void {
   const version = o.version ?? 2;
   r.machine.receive({
     family: 'ipv4',
@@ -29,12 +32,26 @@ function hear(r: SimRouter, o: { priority: number; src?: string; vrid?: number; 
     src: o.src ?? B,
     dst: '224.0.0.18',
     ttl: 255,
-    payload: encodeAdvert({ version, family: 'ipv4', vrid: o.vrid ?? 51, priority: o.priority, advertInt: o.advertInt ?? (version === 2 ? 1 : 100), addresses: ['198.51.100.100'], src: o.src ?? B, dst: '224.0.0.18' }),
+    payload: encodeAdvert({
+      version,
+      family: 'ipv4',
+      vrid: o.vrid ?? 51,
+      priority: o.priority,
+      advertInt: o.advertInt ?? (version === 2 ? 1 : 100),
+      addresses: ['198.51.100.100'],
+      src: o.src ?? B,
+      dst: '224.0.0.18',
+    }),
   });
 }
 
-const effectsOf = (r: SimRouter, type: VrrpEffect['type'], from = 0) => r.effects.filter((e) => e.value.type === type && e.t >= from);
-const advertsAt = (r: SimRouter, t: number) => r.adverts().filter((a) => Math.abs(a.t - t) < 1e-9).map((a) => a.value);
+const effectsOf = (r: SimRouter, type: VrrpEffect['type'], from = 0) =>
+  r.effects.filter((e) => e.value.type === type && e.t >= from);
+const advertsAt = (r: SimRouter, t: number) =>
+  r
+    .adverts()
+    .filter((a) => Math.abs(a.t - t) < 1e-9)
+    .map((a) => a.value);
 
 describe('timer arithmetic matches keepalived to the microsecond', () => {
   it('v2 skew is (256-p)/256 s whatever the interval; v3 skew scales with the interval in centiseconds', () => {
@@ -52,7 +69,10 @@ describe('start-up', () => {
   it('"Entering BACKUP STATE (init)", notify BACKUP, and a full Master_Down even with state MASTER', () => {
     const { lan, r } = solo(one({ sourceAddress: A, priority: 100, initialState: 'MASTER' }));
     r.start();
-    assert.deepEqual(r.logs().filter((l) => l.value.startsWith('(VI_1) Entering')), [{ t: 0, value: '(VI_1) Entering BACKUP STATE (init)' }]);
+    assert.deepEqual(
+      r.logs().filter((l) => l.value.startsWith('(VI_1) Entering')),
+      [{ t: 0, value: '(VI_1) Entering BACKUP STATE (init)' }],
+    );
     // "We need to allow one adver_int to pass": with state MASTER and no group, still the full MDI.
     lan.runUntil(5000);
     assertTime(logTimes(r, 'Entering MASTER STATE')[0], mdiV2(100));
@@ -66,8 +86,13 @@ describe('start-up', () => {
     const { lan, r } = solo(one({ sourceAddress: A }));
     r.start();
     lan.runUntil(4000);
-    const seq = r.effects.filter((e) => e.t > 0 && ['send-advert', 'add-vips', 'send-garp', 'notify'].includes(e.value.type)).slice(0, 4);
-    assert.deepEqual(seq.map((e) => e.value.type), ['send-advert', 'add-vips', 'send-garp', 'notify']);
+    const seq = r.effects
+      .filter((e) => e.t > 0 && ['send-advert', 'add-vips', 'send-garp', 'notify'].includes(e.value.type))
+      .slice(0, 4);
+    assert.deepEqual(
+      seq.map((e) => e.value.type),
+      ['send-advert', 'add-vips', 'send-garp', 'notify'],
+    );
   });
   it('a weight-0 tracker with no result yet holds the instance (silently) until its first result', () => {
     const { lan, r } = solo(one({ sourceAddress: A, trackers: [{ name: 'chk', weight: 0 }] }));
@@ -81,14 +106,17 @@ describe('start-up', () => {
     lan.runUntil(20_000);
     assertTime(logTimes(r, 'Entering MASTER STATE')[0], 10_000 + mdiV2(100));
   });
-  it('a weight-0 tracker failing at start: FAULT (init) with keepalived\'s reason line', () => {
+  it("a weight-0 tracker failing at start: FAULT (init) with keepalived's reason line", () => {
     const { r } = solo(one({ sourceAddress: A, trackers: [{ name: 'chk', weight: 0 }] }));
     r.machine.start({ chk: { up: false, reason: 'exit 1' } });
     assert.equal(r.stateOf('VI_1'), 'FAULT');
-    assert.deepEqual(r.logs().map((l) => l.value).filter((m) => m.includes('FAULT')), [
-      '(VI_1): entering FAULT state due to script chk',
-      '(VI_1) Entering FAULT STATE (init)',
-    ]);
+    assert.deepEqual(
+      r
+        .logs()
+        .map((l) => l.value)
+        .filter((m) => m.includes('FAULT')),
+      ['(VI_1): entering FAULT state due to script chk', '(VI_1) Entering FAULT STATE (init)'],
+    );
   });
 });
 
@@ -107,7 +135,10 @@ describe('priority 0 and leaving MASTER', () => {
     // Recovery: BACKUP with a fresh Master_Down.
     lan.runUntil(6000);
     r.machine.tracker('chk', { up: true, reason: 'ok' });
-    assert.deepEqual(logTimes(r, '(VI_1) Entering BACKUP STATE').filter((t) => t > 0), [6000]);
+    assert.deepEqual(
+      logTimes(r, '(VI_1) Entering BACKUP STATE').filter((t) => t > 0),
+      [6000],
+    );
     lan.runUntil(10_000);
     assertTime(logTimes(r, 'Entering MASTER STATE')[1], 6000 + mdiV2(100));
   });
@@ -144,9 +175,16 @@ describe('master answers', () => {
     lan.runUntil(5000);
     hear(r, { priority: 100 });
     assert.deepEqual(advertsAt(r, 5000), [150]);
-    assert.deepEqual(logTimes(r, `(VI_1) Received advert from ${B} with lower priority 100, ours 150, forcing new election`), [5000]);
+    assert.deepEqual(
+      logTimes(r, `(VI_1) Received advert from ${B} with lower priority 100, ours 150, forcing new election`),
+      [5000],
+    );
     assert.equal(effectsOf(r, 'send-garp', 5000).length, 1);
-    assert.ok(effectsOf(r, 'notify', 5000).some((e) => e.value.type === 'notify' && e.value.state === 'MASTER_RX_LOWER_PRI'));
+    assert.ok(
+      effectsOf(r, 'notify', 5000).some(
+        (e) => e.value.type === 'notify' && e.value.state === 'MASTER_RX_LOWER_PRI',
+      ),
+    );
     lan.runUntil(10_000.5);
     assert.equal(effectsOf(r, 'send-garp', 9999).length, 1, 'garp_lower_prio_delay burst');
   });
@@ -156,7 +194,10 @@ describe('master answers', () => {
     lan.runUntil(5000);
     hear(r, { priority: 100 });
     assert.deepEqual(advertsAt(r, 5000), []);
-    assert.deepEqual(logTimes(r, `(VI_1) Received advert from ${B} with lower priority 100, ours 150`), [5000]);
+    assert.deepEqual(
+      logTimes(r, `(VI_1) Received advert from ${B} with lower priority 100, ours 150`),
+      [5000],
+    );
     assert.deepEqual(logTimes(r, 'forcing'), []);
   });
   it('equal priority: the lower address yields, the higher answers; our own address warns', () => {
@@ -166,10 +207,19 @@ describe('master answers', () => {
     hear(r, { priority: 100, src: A });
     assert.equal(r.stateOf('VI_1'), 'MASTER');
     hear(r, { priority: 100, src: B });
-    assert.deepEqual(logTimes(r, '(VI_1) WARNING - equal priority advert received from remote host with our IP address.'), [5000]);
+    assert.deepEqual(
+      logTimes(r, '(VI_1) WARNING - equal priority advert received from remote host with our IP address.'),
+      [5000],
+    );
     hear(r, { priority: 100, src: '198.51.100.3' });
     assert.equal(r.stateOf('VI_1'), 'BACKUP');
-    assert.deepEqual(logTimes(r, '(VI_1) Master received advert from 198.51.100.3 with same priority 100 but higher IP address than ours'), [5000]);
+    assert.deepEqual(
+      logTimes(
+        r,
+        '(VI_1) Master received advert from 198.51.100.3 with same priority 100 but higher IP address than ours',
+      ),
+      [5000],
+    );
   });
   it('higher_prio_send_advert: an advert before yielding', () => {
     const { lan, r } = solo(one({ sourceAddress: A, priority: 100, higherPrioSendAdvert: true }));
@@ -183,43 +233,71 @@ describe('master answers', () => {
 
 describe('effective priority', () => {
   it('base + weights clamped to [1, 254]; reverse flips the direction; the backup timer moves', () => {
-    const { r } = solo(one({ sourceAddress: A, priority: 200, trackers: [{ name: 'up', weight: 100 }, { name: 'down', weight: -250 }, { name: 'rev', weight: 10, reverse: true }] }));
-    r.machine.start({ up: { up: true, reason: '' }, down: { up: true, reason: '' }, rev: { up: false, reason: '' } });
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 254);
-    assert.equal(r.machine.state.instances['VI_1']?.totalPriority, 300);
+    const { r } = solo(
+      one({
+        sourceAddress: A,
+        priority: 200,
+        trackers: [
+          { name: 'up', weight: 100 },
+          { name: 'down', weight: -250 },
+          { name: 'rev', weight: 10, reverse: true },
+        ],
+      }),
+    );
+    r.machine.start({
+      up: { up: true, reason: '' },
+      down: { up: true, reason: '' },
+      rev: { up: false, reason: '' },
+    });
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 254);
+    assert.equal(r.machine.state.instances['VI_1']!.totalPriority, 300);
     r.machine.tracker('down', { up: false, reason: '' });
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 50);
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 50);
     r.machine.tracker('up', { up: false, reason: '' });
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 1);
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 1);
     r.machine.tracker('rev', { up: true, reason: '' });
-    assert.equal(r.machine.state.instances['VI_1']?.totalPriority, -60);
+    assert.equal(r.machine.state.instances['VI_1']!.totalPriority, -60);
     assert.deepEqual(logTimes(r, 'Changing effective priority from 254 to 50'), [0]);
     // The master-down timer follows the priority: now 3 s + 255/256 s after start.
-    assertTime(r.machine.state.instances['VI_1']?.timers['master-down'], mdiV2(1));
+    assertTime(r.machine.state.instances['VI_1']!.timers['master-down'], mdiV2(1));
   });
   it('the address owner (255) ignores weighted trackers', () => {
     const { r } = solo(one({ sourceAddress: A, priority: 255, trackers: [{ name: 'chk', weight: -50 }] }));
     r.machine.start({ chk: { up: false, reason: '' } });
     r.machine.tracker('chk', { up: true, reason: '' });
     r.machine.tracker('chk', { up: false, reason: '' });
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 255);
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 255);
     assert.deepEqual(logTimes(r, 'Changing effective priority'), []);
   });
   it('a dynamic tracker (track_file) contributes the weight it reports', () => {
     const { r } = solo(one({ sourceAddress: A, trackers: [{ name: 'f', weight: 1, kind: 'file' }] }));
     r.machine.start({ f: { up: true, reason: '', weight: 25 } });
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 125);
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 125);
   });
 });
 
 describe('GARP schedule', () => {
   it('garp_master_repeat/delay/refresh/refresh_repeat and garp_interval shape the send-garp effects', () => {
     const { lan, r } = solo(
-      one({ sourceAddress: A, garp: { masterRepeat: 3, masterDelayMs: 2000, masterRefreshMs: 4000, masterRefreshRepeat: 2, intervalMs: 10 }, excludedVips: [{ address: '203.0.113.5' }] }),
+      one({
+        sourceAddress: A,
+        garp: {
+          masterRepeat: 3,
+          masterDelayMs: 2000,
+          masterRefreshMs: 4000,
+          masterRefreshRepeat: 2,
+          intervalMs: 10,
+        },
+        excludedVips: [{ address: '203.0.113.5' }],
+      }),
     );
     r.start();
     lan.runUntil(20_000);
-    const g = effectsOf(r, 'send-garp').map((e) => ({ t: e.t, v: e.value.type === 'send-garp' ? [e.value.repeat, e.value.intervalMs, e.value.addresses.join(',')] : [] }));
+    const g = effectsOf(r, 'send-garp').map((e) => ({
+      t: e.t,
+      v:
+        e.value.type === 'send-garp' ? [e.value.repeat, e.value.intervalMs, e.value.addresses.join(',')] : [],
+    }));
     const t0 = mdiV2(100);
     assertTime(g[0]?.t, t0);
     assert.deepEqual(g[0]?.v, [3, 10, '198.51.100.100,203.0.113.5']);
@@ -232,7 +310,10 @@ describe('GARP schedule', () => {
     // The excluded VIP is added but never advertised.
     assert.equal(r.adverts().length > 0, true);
     const add = effectsOf(r, 'add-vips')[0]?.value;
-    assert.deepEqual(add?.type === 'add-vips' ? add.vips.map((v) => v.address) : [], ['198.51.100.100', '203.0.113.5']);
+    assert.deepEqual(add?.type === 'add-vips' ? add.vips.map((v) => v.address) : [], [
+      '198.51.100.100',
+      '203.0.113.5',
+    ]);
   });
   it('garp_master_delay 0: no second burst', () => {
     const { lan, r } = solo(one({ sourceAddress: A, garp: { masterDelayMs: 0 } }));
@@ -244,12 +325,17 @@ describe('GARP schedule', () => {
 
 describe('unicast', () => {
   it('one advert datagram per peer, each addressed to it', () => {
-    const { lan, r } = solo(one({ sourceAddress: A, unicastPeers: [{ address: B }, { address: '198.51.100.3' }] }));
+    const { lan, r } = solo(
+      one({ sourceAddress: A, unicastPeers: [{ address: B }, { address: '198.51.100.3' }] }),
+    );
     r.start();
     lan.runUntil(4000);
     const e = effectsOf(r, 'send-advert')[0]?.value;
     assert.ok(e?.type === 'send-advert');
-    assert.deepEqual(e.packets.map((p) => p.dst), [B, '198.51.100.3']);
+    assert.deepEqual(
+      e.packets.map((p) => p.dst),
+      [B, '198.51.100.3'],
+    );
     assert.deepEqual([e.src, e.ttl, e.interface], [A, 255, 'eth0']);
   });
 });
@@ -260,16 +346,18 @@ describe('sync groups', () => {
       inst({ sourceAddress: A, trackers: [{ name: 'w', weight: 20 }] }),
       inst({ name: 'VI_2', vrid: 52, sourceAddress: A, vips: [{ address: '198.51.100.101' }] }),
     ],
-    syncGroups: [{ name: 'G1', members: ['VI_1', 'VI_2'], ...(trackingWeight === undefined ? {} : { trackingWeight }) }],
+    syncGroups: [
+      { name: 'G1', members: ['VI_1', 'VI_2'], ...(trackingWeight === undefined ? {} : { trackingWeight }) },
+    ],
   });
   it('weighted trackers are dropped inside a sync group unless sync_group_tracking_weight', () => {
     const { r } = solo(params());
     r.machine.start({ w: { up: true, reason: '' } });
     assert.deepEqual(logTimes(r, '(VI_1) ignoring tracked script w with weights due to SYNC group'), [0]);
-    assert.equal(r.machine.state.instances['VI_1']?.effectivePriority, 100);
+    assert.equal(r.machine.state.instances['VI_1']!.effectivePriority, 100);
     const k = solo(params(true));
     k.r.machine.start({ w: { up: true, reason: '' } });
-    assert.equal(k.r.machine.state.instances['VI_1']?.effectivePriority, 120);
+    assert.equal(k.r.machine.state.instances['VI_1']!.effectivePriority, 120);
   });
   it('members go MASTER together, and a member losing pulls the group to BACKUP', () => {
     const { lan, r } = solo(params(true));
@@ -284,7 +372,9 @@ describe('sync groups', () => {
     hear(r, { priority: 200, vrid: 51 });
     assert.deepEqual([r.stateOf('VI_1'), r.stateOf('VI_2')], ['BACKUP', 'BACKUP']);
     assert.deepEqual(logTimes(r, 'VRRP_Group(G1) Syncing instances to BACKUP state'), [5000]);
-    const groupNotifies = effectsOf(r, 'notify').filter((e) => e.value.type === 'notify' && e.value.scope === 'GROUP').map((e) => e.value.type === 'notify' ? e.value.state : '');
+    const groupNotifies = effectsOf(r, 'notify')
+      .filter((e) => e.value.type === 'notify' && e.value.scope === 'GROUP')
+      .map((e) => (e.value.type === 'notify' ? e.value.state : ''));
     assert.deepEqual(groupNotifies, ['BACKUP', 'MASTER', 'BACKUP']);
   });
   it('shutdown: priority 0 from each master, STOP for instances and the group (priority 0)', () => {
@@ -311,7 +401,14 @@ describe('reducer hygiene', () => {
     assert.deepEqual(early.effects, []);
     assert.deepEqual(early.state.instances, s1.instances);
     assert.deepEqual(step(s1, { type: 'timer', now: 10, instance: 'nope', timer: 'advert' }).effects, []);
-    assert.deepEqual(step(s0, { type: 'packet', now: 0, packet: { family: 'ipv4', interface: 'eth0', src: B, dst: '224.0.0.18', payload: new Uint8Array(20) } }).effects, []);
+    assert.deepEqual(
+      step(s0, {
+        type: 'packet',
+        now: 0,
+        packet: { family: 'ipv4', interface: 'eth0', src: B, dst: '224.0.0.18', payload: new Uint8Array(20) },
+      }).effects,
+      [],
+    );
     // step never mutates its input
     const frozen = JSON.stringify(s1);
     step(s1, { type: 'timer', now: mdiV2(100), instance: 'VI_1', timer: 'master-down' });

@@ -17,11 +17,22 @@ const ME = '198.51.100.2';
 const PEER = '198.51.100.1';
 
 function started(o: Partial<VrrpInstanceParams> = {}, extra: { logUnknownVrids?: boolean } = {}): VrrpState {
-  return step(createVrrpState({ ...one({ sourceAddress: ME, ...o }), ...extra }), { type: 'start', now: 0 }).state;
+  return step(createVrrpState({ ...one({ sourceAddress: ME, ...o }), ...extra }), { type: 'start', now: 0 })
+    .state;
 }
 
 function advert(o: Partial<EncodeAdvertOptions> = {}): Uint8Array {
-  return encodeAdvert({ version: 2, family: 'ipv4', vrid: 51, priority: 150, advertInt: 1, addresses: ['198.51.100.100'], src: PEER, dst: '224.0.0.18', ...o });
+  return encodeAdvert({
+    version: 2,
+    family: 'ipv4',
+    vrid: 51,
+    priority: 150,
+    advertInt: 1,
+    addresses: ['198.51.100.100'],
+    src: PEER,
+    dst: '224.0.0.18',
+    ...o,
+  });
 }
 
 function refixV2(p: Uint8Array): Uint8Array {
@@ -33,8 +44,17 @@ function refixV2(p: Uint8Array): Uint8Array {
   return p;
 }
 
-function datagram(payload: Uint8Array, o: { src?: string; dst?: string; ttl?: number; protocol?: number; totLen?: number } = {}): Uint8Array {
-  const h = buildIPv4Header({ src: o.src ?? PEER, dst: o.dst ?? '224.0.0.18', payloadLength: payload.length, ttl: o.ttl ?? 255, protocol: o.protocol ?? 112 });
+function datagram(
+  payload: Uint8Array,
+  o: { src?: string; dst?: string; ttl?: number; protocol?: number; totLen?: number } = {},
+): Uint8Array {
+  const h = buildIPv4Header({
+    src: o.src ?? PEER,
+    dst: o.dst ?? '224.0.0.18',
+    payloadLength: payload.length,
+    ttl: o.ttl ?? 255,
+    protocol: o.protocol ?? 112,
+  });
   if (o.totLen !== undefined) {
     h[2] = o.totLen >> 8;
     h[3] = o.totLen & 0xff;
@@ -56,8 +76,12 @@ function rejects(s: VrrpState, dgram: Uint8Array, line: string, counter?: string
   const { r, logs } = feed(s, dgram);
   assert.deepEqual(logs, [line]);
   assert.deepEqual(r.state.instances, s.instances, 'a rejected packet changes no instance state');
-  assert.deepEqual(r.effects.filter((e) => e.type !== 'log'), []);
-  if (counter !== undefined) assert.equal((r.state.stats['VI_1'] as unknown as Record<string, number>)[counter], 1, counter);
+  assert.deepEqual(
+    r.effects.filter((e) => e.type !== 'log'),
+    [],
+  );
+  if (counter !== undefined)
+    assert.equal((r.state.stats['VI_1'] as unknown as Record<string, number>)[counter], 1, counter);
 }
 
 describe('advert validation in keepalived order, with its log lines and counters', () => {
@@ -67,37 +91,71 @@ describe('advert validation in keepalived order, with its log lines and counters
     assert.deepEqual(logs, []);
     assert.equal(r.state.stats['VI_1']?.advertRcvd, 1);
     assert.equal(r.state.instances['VI_1']?.masterAddress, PEER);
-    assert.ok(Math.abs((r.state.instances['VI_1']?.timers['master-down'] ?? 0) - (1000 + 3609.375)) < 1e-6);
+    assert.ok(Math.abs((r.state.instances['VI_1'].timers['master-down'] ?? 0) - (1000 + 3609.375)) < 1e-6);
   });
   it('AH header without auth_type AH', () => {
-    rejects(s, datagram(advert(), { protocol: 51 }), '(VI_1) Received AH header but auth type not AH', 'authtypeMismatch');
+    rejects(
+      s,
+      datagram(advert(), { protocol: 51 }),
+      '(VI_1) Received AH header but auth type not AH',
+      'authtypeMismatch',
+    );
   });
   it('length: too short and too long against the count of addresses', () => {
     const a = advert();
-    rejects(s, datagram(a.subarray(0, 16)), '(VI_1) vrrp packet too short, length 36 and expect 40', 'packetLenErr');
+    rejects(
+      s,
+      datagram(a.subarray(0, 16)),
+      '(VI_1) vrrp packet too short, length 36 and expect 40',
+      'packetLenErr',
+    );
     const long = new Uint8Array(24);
     long.set(a);
     rejects(s, datagram(long), '(VI_1) vrrp packet too long, length 44 and expect 40', 'packetLenErr');
   });
   it('TTL must be 255 for multicast', () => {
-    rejects(s, datagram(advert(), { ttl: 64 }), '(VI_1) invalid TTL/HL. Received 64 and expect 255', 'ipTtlErr');
+    rejects(
+      s,
+      datagram(advert(), { ttl: 64 }),
+      '(VI_1) invalid TTL/HL. Received 64 and expect 255',
+      'ipTtlErr',
+    );
   });
   it('version must match the instance', () => {
-    rejects(s, datagram(advert({ version: 3, advertInt: 100 })), '(VI_1) wrong version. Received 3 and expect 2', 'versErr');
+    rejects(
+      s,
+      datagram(advert({ version: 3, advertInt: 100 })),
+      '(VI_1) wrong version. Received 3 and expect 2',
+      'versErr',
+    );
   });
   it('v2 auth type must be 0, 1 or 2, and equal ours', () => {
     const p = advert();
     p[4] = 5;
     rejects(s, datagram(refixV2(p)), '(VI_1) Invalid auth type: 5', 'invalidAuthtype');
-    rejects(s, datagram(advert({ authType: 1, password: 'x' })), '(VI_1) received a 1 auth, expecting 0!', 'authtypeMismatch');
+    rejects(
+      s,
+      datagram(advert({ authType: 1, password: 'x' })),
+      '(VI_1) received a 1 auth, expecting 0!',
+      'authtypeMismatch',
+    );
   });
   it('v2 PASS: all 8 bytes must match', () => {
     const sp = started({ auth: { type: 'PASS', password: 'secret1' } });
-    rejects(sp, datagram(advert({ authType: 1, password: 'secret2' })), '(VI_1) received an invalid passwd!', 'authFailure');
+    rejects(
+      sp,
+      datagram(advert({ authType: 1, password: 'secret2' })),
+      '(VI_1) received an invalid passwd!',
+      'authFailure',
+    );
     assert.deepEqual(feed(sp, datagram(advert({ authType: 1, password: 'secret1' }))).logs, []);
   });
   it('v2 interval must be equal (dropped, not counted)', () => {
-    rejects(s, datagram(advert({ advertInt: 2 })), "(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec");
+    rejects(
+      s,
+      datagram(advert({ advertInt: 2 })),
+      "(VI_1) advertisement interval mismatch mine=1 sec rcv'd=2 sec",
+    );
   });
   it('type must be 1', () => {
     const p = advert();
@@ -105,11 +163,26 @@ describe('advert validation in keepalived order, with its log lines and counters
     rejects(s, datagram(refixV2(p)), '(VI_1) Invalid packet type. 2 and expect 1', 'invalidTypeRcvd');
   });
   it('address count must equal our VIP count (the VRID-clash symptom)', () => {
-    rejects(s, datagram(advert({ addresses: ['198.51.100.100', '198.51.100.101'] })), '(VI_1) received an unexpected ip number count 2, expected 1!', 'addrListErr');
-    rejects(s, datagram(advert({ addresses: [] })), '(VI_1) received an unexpected ip number count 0, expected 1!', 'addrListErr');
+    rejects(
+      s,
+      datagram(advert({ addresses: ['198.51.100.100', '198.51.100.101'] })),
+      '(VI_1) received an unexpected ip number count 2, expected 1!',
+      'addrListErr',
+    );
+    rejects(
+      s,
+      datagram(advert({ addresses: [] })),
+      '(VI_1) received an unexpected ip number count 0, expected 1!',
+      'addrListErr',
+    );
   });
   it('IP total length must match what was received', () => {
-    rejects(s, datagram(advert(), { totLen: 41 }), '(VI_1) ip_tot_len mismatch against received length. 41 and received 40', 'packetLenErr');
+    rejects(
+      s,
+      datagram(advert(), { totLen: 41 }),
+      '(VI_1) ip_tot_len mismatch against received length. 41 and received 40',
+      'packetLenErr',
+    );
   });
   it('checksum: v2 over the message; v3 with either form', () => {
     const p = advert();
@@ -118,7 +191,10 @@ describe('advert validation in keepalived order, with its log lines and counters
     const s3 = started({ version: 3 });
     const good = advert({ version: 3, advertInt: 100 });
     assert.deepEqual(feed(s3, datagram(good)).logs, []);
-    assert.deepEqual(feed(s3, datagram(advert({ version: 3, advertInt: 100, checksumForm: 'message-only' }))).logs, []);
+    assert.deepEqual(
+      feed(s3, datagram(advert({ version: 3, advertInt: 100, checksumForm: 'message-only' }))).logs,
+      [],
+    );
     good[6] = (good[6] ?? 0) ^ 0x10;
     rejects(s3, datagram(good), '(VI_1) Invalid VRRPv3 checksum', 'chkErr');
   });
@@ -128,24 +204,50 @@ describe('advert validation in keepalived order, with its log lines and counters
     assert.deepEqual(feed(su, datagram(old, { dst: ME })).logs, []);
   });
   it('multicast instance refuses unicast, unicast instance refuses multicast', () => {
-    rejects(s, datagram(advert({ dst: ME }), { dst: ME }), '(VI_1) Expected multicast packet but received unicast packet', 'addrListErr');
+    rejects(
+      s,
+      datagram(advert({ dst: ME }), { dst: ME }),
+      '(VI_1) Expected multicast packet but received unicast packet',
+      'addrListErr',
+    );
     const su = started({ unicastPeers: [{ address: PEER }] });
-    rejects(su, datagram(advert()), '(VI_1) Expected unicast packet but received multicast packet', 'addrListErr');
+    rejects(
+      su,
+      datagram(advert()),
+      '(VI_1) Expected unicast packet but received multicast packet',
+      'addrListErr',
+    );
   });
   it('every configured VIP must be in the advert', () => {
-    rejects(s, datagram(advert({ addresses: ['198.51.100.99'] })), '(VI_1) ip address associated with VRID 51 not present in MASTER advert: 198.51.100.100', 'addrListErr');
+    rejects(
+      s,
+      datagram(advert({ addresses: ['198.51.100.99'] })),
+      '(VI_1) ip address associated with VRID 51 not present in MASTER advert: 198.51.100.100',
+      'addrListErr',
+    );
   });
   it('check_unicast_src: source must be a peer, TTL within its range', () => {
     const su = started({ unicastPeers: [{ address: PEER, minTtl: 250 }], checkUnicastSrc: true });
-    rejects(su, datagram(advert({ dst: ME }), { src: '198.51.100.9', dst: ME }), '(VI_1) unicast source address 198.51.100.9 not a unicast peer');
-    rejects(su, datagram(advert({ dst: ME }), { dst: ME, ttl: 64 }), '(VI_1) TTL/HL 64 not in range 250 - 255', 'ipTtlErr');
+    rejects(
+      su,
+      datagram(advert({ dst: ME }), { src: '198.51.100.9', dst: ME }),
+      '(VI_1) unicast source address 198.51.100.9 not a unicast peer',
+    );
+    rejects(
+      su,
+      datagram(advert({ dst: ME }), { dst: ME, ttl: 64 }),
+      '(VI_1) TTL/HL 64 not in range 250 - 255',
+      'ipTtlErr',
+    );
   });
   it('a header shorter than 8 bytes, an unknown VRID (logged only with log_unknown_vrids), a CARP packet', () => {
     const short = feed(s, datagram(new Uint8Array(4)));
     assert.deepEqual(short.logs, ['IPv4 VRRP packet too short - 24 bytes']);
     assert.deepEqual(feed(s, datagram(advert({ vrid: 9 }))).logs, []);
     const sl = started({}, { logUnknownVrids: true });
-    assert.deepEqual(feed(sl, datagram(advert({ vrid: 9 }))).logs, ['Unknown VRID(9) received on interface(eth0). ignoring...']);
+    assert.deepEqual(feed(sl, datagram(advert({ vrid: 9 }))).logs, [
+      'Unknown VRID(9) received on interface(eth0). ignoring...',
+    ]);
     const carp = new Uint8Array(36);
     carp.set([0x21, 51, 0, 1, 0, 1]);
     rejects(s, datagram(carp), '(VI_1) vrrp packet too long, length 56 and expect 40', 'packetLenErr');
@@ -154,7 +256,10 @@ describe('advert validation in keepalived order, with its log lines and counters
     const sk = started({ skipCheckAdvAddr: true });
     const first = feed(sk, datagram(advert())).r.state;
     assert.deepEqual(feed(first, datagram(advert({ addresses: ['198.51.100.99'] }))).logs, []);
-    assert.equal(feed(first, datagram(advert({ addresses: ['198.51.100.99'] }), { src: '198.51.100.7' })).logs.length, 1);
+    assert.equal(
+      feed(first, datagram(advert({ addresses: ['198.51.100.99'] }), { src: '198.51.100.7' })).logs.length,
+      1,
+    );
   });
   it('adverts are ignored in FAULT', () => {
     const f = step(s, { type: 'interface', now: 500, interface: 'eth0', up: false }).state;

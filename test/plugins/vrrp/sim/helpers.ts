@@ -33,18 +33,29 @@ export function assertTime(actual: number | undefined, expected: number, msg?: s
 }
 
 /** The time of the first record at or after `t`. */
-export function firstAt<T>(records: readonly SimRecord<T>[], t: number, pred: (v: T) => boolean = () => true): number | undefined {
+export function firstAt<T>(
+  records: readonly SimRecord<T>[],
+  t: number,
+  pred: (v: T) => boolean = () => true,
+): number | undefined {
   return records.find((r) => r.t >= t - 1e-9 && pred(r.value))?.t;
 }
 
 /** The time of the last record before `t`. */
-export function lastBefore<T>(records: readonly SimRecord<T>[], t: number, pred: (v: T) => boolean = () => true): number | undefined {
+export function lastBefore<T>(
+  records: readonly SimRecord<T>[],
+  t: number,
+  pred: (v: T) => boolean = () => true,
+): number | undefined {
   return records.filter((r) => r.t < t && pred(r.value)).at(-1)?.t;
 }
 
 /** The times a log line containing `text` was emitted. */
 export function logTimes(r: SimRouter, text: string): number[] {
-  return r.logs().filter((l) => l.value.includes(text)).map((l) => l.t);
+  return r
+    .logs()
+    .filter((l) => l.value.includes(text))
+    .map((l) => l.t);
 }
 
 /** Exact v2 Skew_Time in ms: (256 − p)/256 s, in whole µs as keepalived computes it. */
