@@ -112,6 +112,7 @@ export function trackerChanged(ctx: Ctx, tracker: string, state: TrackerState): 
     const wasDown = isFaulty(ctx, name);
     const wasInit = isInitPending(ctx, name);
     i.trackers = { ...i.trackers, [tracker]: state };
+    if (!ctx.base.started) continue; // recorded; `start` computes priorities and faults
     if (t.weight !== 0) {
       updatePriority(ctx, name);
       continue;

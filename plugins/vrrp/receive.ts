@@ -26,8 +26,8 @@ function learnInterval(ctx: Ctx, name: string, adv: VrrpAdvert): void {
   i.masterAdverIntUs = mai;
 }
 
-/** BACKUP: returns false when the advert failed validation (nothing changed). */
-function backupRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert): boolean {
+/** BACKUP: `invalid` when the advert failed validation (nothing changed), `ignored` when discarded. */
+function backupRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert): 'accepted' | 'ignored' | 'invalid' {
   const i = ctx.get(name);
   const c = ctx.cfg(name);
   const checkAddr = c.params.skipCheckAdvAddr !== true || i.masterAddress !== p.src;
@@ -35,14 +35,14 @@ function backupRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert
   ctx.count(name, r.counters);
   if (!r.ok) {
     ctx.log(r.log);
-    return false;
+    return 'invalid';
   }
   let ignore = false;
   if (adv.priority === 0) {
     ctx.log(`(${name}) Backup received priority 0 advertisement`, 'debug');
     i.msDownTimerUs = ctx.skewUs(name);
   } else if (
-    !c.params.preempt ||
+    !c.preempt ||
     adv.priority >= i.effectivePriority ||
     (c.preemptDelayMs > 0 && (i.preemptUntil === undefined || i.preemptUntil > ctx.now))
   ) {
@@ -71,8 +71,9 @@ function backupRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert
     // The down timer keeps running: what is left of it becomes the new ms_down_timer.
     const due = i.timers['master-down'] ?? ctx.now;
     i.msDownTimerUs = Math.max(0, Math.round((due - ctx.now) * 1000));
+    return 'ignored';
   }
-  return true;
+  return 'accepted';
 }
 
 /** MASTER: returns undefined when invalid, else whether to leave MASTER. */
@@ -178,14 +179,15 @@ export function receivePacket(ctx: Ctx, p: ReceivedVrrpPacket): void {
     return;
   }
   const prev = i.state;
-  let valid: boolean;
-  if (prev === 'BACKUP') valid = backupRx(ctx, name, p, adv);
-  else {
+  if (prev === 'BACKUP') {
+    const outcome = backupRx(ctx, name, p, adv);
+    // A discarded advert leaves the down timer running where it was (keepalived recomputes the same sands).
+    if (outcome !== 'accepted') return;
+  } else {
     const leave = masterRx(ctx, name, p, adv);
-    valid = leave !== undefined;
-    if (leave === true) leaveMaster(ctx, name, false);
+    if (leave === undefined) return;
+    if (leave) leaveMaster(ctx, name, false);
   }
-  if (!valid) return;
   syncTransition(ctx, name, prev);
   if (i.state !== 'MASTER' || c.params.lowerPrioNoAdvert !== true) {
     // keepalived re-arms after every advert: a master's next advert is one interval after this one.

@@ -28,6 +28,8 @@ export interface ResolvedInstance {
   readonly basePriority: number;
   readonly initialWant: 'MASTER' | 'BACKUP';
   readonly adverIntUs: number;
+  /** Preemption; always on for an address owner (keepalived clears `nopreempt` with priority 255). */
+  readonly preempt: boolean;
   readonly preemptDelayMs: number;
   /** Advertised VIPs, canonical text. */
   readonly vips: readonly string[];
@@ -91,6 +93,7 @@ function resolveOne(p: VrrpInstanceParams, group: string | undefined, params: Vr
     basePriority: p.priority,
     initialWant: p.initialState ?? (p.priority === 255 ? 'MASTER' : 'BACKUP'),
     adverIntUs: intUs,
+    preempt: p.preempt || p.priority === 255,
     preemptDelayMs: p.preemptDelayMs ?? 0,
     vips,
     allVips: [...p.vips, ...(p.excludedVips ?? [])],

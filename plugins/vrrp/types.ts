@@ -133,7 +133,11 @@ export type VrrpEffect =
       readonly intervalMs: number;
     }
   | {
-      /** Run notify_* scripts, the generic `notify` and the FIFO line. Groups report priority 0. */
+      /**
+       * Run the notify_STATE script, the generic `notify` (INSTANCE|GROUP, name, state, priority) and the FIFO
+       * line. Groups report priority 0. `MASTER_RX_LOWER_PRI` goes only to `notify_master_rx_lower_pri` and
+       * the FIFO (keepalived `send_event_notify`), never to the generic script.
+       */
       readonly type: 'notify';
       readonly scope: 'INSTANCE' | 'GROUP';
       readonly name: string;

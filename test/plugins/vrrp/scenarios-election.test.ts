@@ -120,6 +120,27 @@ describe('vrrp.md §3.3 scenarios on the simulated LAN', () => {
     assert.deepEqual([...ra.vips], ['VI_1 198.51.100.100']);
   });
 
+  it('3: v3 at 10 ms adverts: crash takeover 36.093 ms after the last advert, graceful 6.093 ms after priority 0', () => {
+    const { lan, ra, rb } = pair(
+      { sourceAddress: A, priority: 150, version: 3, advertIntMs: 10 },
+      { sourceAddress: B, priority: 100, version: 3, advertIntMs: 10 },
+    );
+    ra.start();
+    rb.start();
+    lan.runUntil(1000);
+    ra.crash();
+    lan.runUntil(2000);
+    // 3 x 10 ms + floor(156 x 1 cs x 625 / 16) us = 30 ms + 6.093 ms (keepalived VRRP_TIMER_SKEW_CALC).
+    assertTime(firstAt(rb.adverts(), 1000), lastBefore(ra.adverts(), 1000)! + 36.093);
+    ra.restart();
+    lan.runUntil(3000);
+    assert.equal(ra.stateOf('VI_1'), 'MASTER');
+    ra.stop();
+    const stopAt = lan.clock.now();
+    lan.runUntil(4000);
+    assertTime(firstAt(rb.adverts(), stopAt), stopAt + 6.093);
+  });
+
   it('4: graceful shutdown sends priority 0 and the backup takes over exactly Skew_Time later', () => {
     const { lan, ra, rb } = pair();
     ra.start();
