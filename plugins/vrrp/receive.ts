@@ -27,7 +27,12 @@ function learnInterval(ctx: Ctx, name: string, adv: VrrpAdvert): void {
 }
 
 /** BACKUP: `invalid` when the advert failed validation (nothing changed), `ignored` when discarded. */
-function backupRx(ctx: Ctx, name: string, p: ReceivedVrrpPacket, adv: VrrpAdvert): 'accepted' | 'ignored' | 'invalid' {
+function backupRx(
+  ctx: Ctx,
+  name: string,
+  p: ReceivedVrrpPacket,
+  adv: VrrpAdvert,
+): 'accepted' | 'ignored' | 'invalid' {
   const i = ctx.get(name);
   const c = ctx.cfg(name);
   const checkAddr = c.params.skipCheckAdvAddr !== true || i.masterAddress !== p.src;
