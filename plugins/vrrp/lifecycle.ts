@@ -35,6 +35,14 @@ function faultLine(ctx: Ctx, name: string): string | undefined {
 /** keepalived start-up: tracking initialisation, then `vrrp_init_state`. */
 export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerState>>): void {
   const order = ctx.base.order;
+  // keepalived first clears VIPs a previous run may have left (`vrrp_restore_interfaces_startup`; observed
+  // with -D: "(VI_1) removing VIPs." for every instance before any "Entering BACKUP STATE (init)").
+  for (const name of order) {
+    const c = ctx.cfg(name);
+    if (c.allVips.length === 0) continue;
+    ctx.log(`(${name}) removing VIPs.`, 'debug');
+    ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
+  }
   for (const name of order) {
     const i = ctx.get(name);
     const c = ctx.cfg(name);
@@ -73,16 +81,6 @@ export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerStat
       ctx.setState(name, 'BACKUP');
       i.msDownTimerUs = 1;
     } else {
-      // keepalived clears VIPs left by a previous run (observed at start with -D: "(VI_1) removing VIPs.").
-      if (c.allVips.length > 0) {
-        ctx.log(`(${name}) removing VIPs.`, 'debug');
-        ctx.effects.push({
-          type: 'remove-vips',
-          instance: name,
-          interface: c.params.interface,
-          vips: c.allVips,
-        });
-      }
       i.msDownTimerUs =
         newState === 'BACKUP' && i.wantState === 'MASTER'
           ? c.adverIntUs + skewCalcUs(c.version, 1, i.masterAdverIntUs)
