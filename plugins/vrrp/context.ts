@@ -66,10 +66,12 @@ export class Ctx {
     return g === undefined ? [] : (this.base.groupMembers[g] ?? []).filter((m) => m !== name);
   }
 
+  /** Emits a log line (`debug` = keepalived's `-D` detail lines). */
   log(message: string, level: 'info' | 'debug' = 'info'): void {
     this.effects.push({ type: 'log', level, message });
   }
 
+  /** Adds one to each counter named. */
   count(name: string, counters: readonly VrrpCounter[]): void {
     const s = this.stats[name];
     if (s === undefined) return;
@@ -89,6 +91,7 @@ export class Ctx {
     return masterDownUs(c.version, i.effectivePriority, i.masterAdverIntUs, c.downTimerAdverts);
   }
 
+  /** Arms (or re-arms) one timer slot of an instance. */
   setTimer(name: string, timer: VrrpTimerName, at: number): void {
     const t = this.get(name).timers;
     const cur = t[timer];
@@ -98,6 +101,7 @@ export class Ctx {
     this.effects.push({ type: 'set-timer', instance: name, timer, at });
   }
 
+  /** Disarms one timer slot, if armed. */
   cancelTimer(name: string, timer: VrrpTimerName): void {
     const t = this.get(name).timers;
     if (t[timer] === undefined) return;
@@ -121,6 +125,7 @@ export class Ctx {
     }
   }
 
+  /** Moves an instance to a state and reports the change (`state-changed`). */
   setState(name: string, to: VrrpStateName): void {
     const i = this.get(name);
     if (i.state === to) return;
@@ -172,6 +177,7 @@ export class Ctx {
     this.notify('INSTANCE', name, i.state, i.effectivePriority);
   }
 
+  /** Emits one notify effect. */
   notify(scope: 'INSTANCE' | 'GROUP', name: string, state: VrrpNotifyState, priority: number): void {
     this.effects.push({ type: 'notify', scope, name, state, priority });
   }

@@ -46,18 +46,22 @@ export class VrrpMachine {
     }
   }
 
+  /** Starts every instance, with the tracker states already known. */
   start(trackers?: Readonly<Record<string, TrackerState>>): void {
     this.dispatch(trackers === undefined ? { type: 'start' } : { type: 'start', trackers });
   }
 
+  /** Hands a received packet to the core. */
   receive(packet: ReceivedVrrpPacket): void {
     this.dispatch({ type: 'packet', packet });
   }
 
+  /** Reports a tracker's new state. */
   tracker(name: string, state: TrackerState): void {
     this.dispatch({ type: 'tracker', name, state });
   }
 
+  /** Reports the link state of an interface. */
   interfaceChanged(iface: string, up: boolean): void {
     this.dispatch({ type: 'interface', interface: iface, up });
   }

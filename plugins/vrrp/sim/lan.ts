@@ -94,6 +94,7 @@ export class SimRouter {
     if (packet !== undefined) this.machine.receive(packet);
   }
 
+  /** Starts the router's VRRP process. */
   start(): void {
     this.machine.start();
   }
@@ -178,6 +179,7 @@ export class SimLan {
     return r;
   }
 
+  /** The router called `name`. */
   router(name: string): SimRouter {
     const r = this.routers.get(name);
     if (r === undefined) throw new Error(`no router ${name}`);
@@ -189,10 +191,12 @@ export class SimLan {
     this.#partition = new Map(sets.flatMap((s, i) => s.map((n) => [n, i] as const)));
   }
 
+  /** Ends every partition. */
   heal(): void {
     this.#partition.clear();
   }
 
+  /** Puts a frame on the wire: every router in the sender's partition that it is addressed to gets it. */
   transmit(f: SimFrame): void {
     this.frames.push(f);
     for (const r of this.routers.values()) {
