@@ -114,3 +114,6 @@ export { StreamListener, type StreamCounters } from './proxy/stream/stream-liste
 export { STREAM_DEFAULTS, type ListenAddress, type StreamServerParams } from './proxy/stream/types.js';
 export { implicitUpstreamParams, upstreamParamsOf } from './config/adapt/nginx/upstream-params.js';
 export type * from './config/model/nginx.js';
+
+// VRRP engine
+export * from '../plugins/vrrp/index.js';
