@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { configError, configWarning, type Diagnostic, type Result } from '../../../core/diagnostic.js';
 import type { Directive, Word } from '../../directive.js';
 import type { AdminConfig, LogConfig, MetricsConfig, TandemConfig } from '../../model/tandem.js';
+import { adminListenProblem } from '../../../admin/listen-policy.js';
 import { parseHostPort } from './host-port.js';
 
 /** Defaults for everything tandem.conf may say: all metric families on, keepalived-style text logs. */
@@ -94,7 +95,14 @@ function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
     if (w.text.startsWith('token=') && w.text.length > 6) token = w.text.slice(6);
     else out.push(configError('TANDEM_CONFIG_VALUE', `unknown admin parameter "${w.text}"`, w.loc));
   }
-  return token === undefined ? hp : { ...hp, token };
+  const admin = token === undefined ? hp : { ...hp, token };
+  // Refused here, with the directive's location, rather than at start (src/admin/listen-policy.ts).
+  const problem = adminListenProblem(admin);
+  if (problem !== undefined) {
+    out.push(configError('TANDEM_CONFIG_ADMIN_INSECURE', problem, addr.loc));
+    return undefined;
+  }
+  return admin;
 }
 
 /**
