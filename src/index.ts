@@ -74,7 +74,7 @@ export {
 export { lazyStatusSource } from './admin/lazy-source.js';
 export { Metrics, type MetricsOptions } from './admin/metrics/metrics.js';
 export { sharedMetrics } from './admin/metrics/shared.js';
-export { PeerMetrics, type PeerCounts } from './admin/metrics/peer-metrics.js';
+export { PeerMetrics, UpstreamMetrics } from './admin/metrics/peer-metrics.js';
 export { FrontendMetrics } from './admin/metrics/frontend-metrics.js';
 export { CODE_CLASSES, codeClassIndex, type CodeClass } from './admin/metrics/code-class.js';
 export {

@@ -1,6 +1,4 @@
-import type { Counter, Gauge } from 'prom-client';
-import { CODE_CLASSES, codeClassIndex } from './code-class.js';
-import type { NativeFamilies } from './native-families.js';
+import { codeClassIndex } from './code-class.js';
 
 /**
  * nginx's stub_status counters (`ngx_http_stub_status_module`), summed over every HTTP frontend.
@@ -21,31 +19,30 @@ export function newStubStatus(): StubStatus {
 }
 
 /**
- * The metrics handle of one listener (frontend), made once and cached by the facade. The data path
- * calls, per connection: `connectionOpened()` … `connectionClosed()`; per HTTP request: `request()`
- * then exactly one `response(status)` (status 0 when the client went away first).
+ * The metrics handle of one listener (frontend), made once and cached by the facade; plain number
+ * fields read at scrape time. The data path calls, per connection: `connectionOpened()` …
+ * `connectionClosed()`; per HTTP request: `request()` then exactly one `response(status)` (status 0
+ * when the client went away first).
  */
 export class FrontendMetrics {
   readonly name: string;
   readonly kind: 'http' | 'stream';
+  connections = 0;
+  current = 0;
+  requests = 0;
+  /** Indexed like CODE_CLASSES: 1xx, 2xx, 3xx, 4xx, 5xx, other. */
+  readonly responses: number[] = [0, 0, 0, 0, 0, 0];
+  bytesIn = 0;
+  bytesOut = 0;
+  /** `{frontend}`, made once for the scrape. */
+  readonly labels: Readonly<Record<'frontend', string>>;
   readonly #stub: StubStatus | undefined;
-  readonly #connections: Counter.Internal;
-  readonly #current: Gauge.Internal<'frontend'>;
-  readonly #requests: Counter.Internal;
-  readonly #responses: readonly Counter.Internal[];
-  readonly #bytesIn: Counter.Internal;
-  readonly #bytesOut: Counter.Internal;
 
-  constructor(f: NativeFamilies, stub: StubStatus, name: string, kind: 'http' | 'stream') {
+  constructor(stub: StubStatus, name: string, kind: 'http' | 'stream') {
     this.name = name;
     this.kind = kind;
+    this.labels = { frontend: name };
     this.#stub = kind === 'http' ? stub : undefined;
-    this.#connections = f.frontendConnections.labels(name);
-    this.#current = f.frontendCurrent.labels(name);
-    this.#requests = f.frontendRequests.labels(name);
-    this.#responses = CODE_CLASSES.map((c) => f.frontendResponses.labels(name, c));
-    this.#bytesIn = f.frontendBytesIn.labels(name);
-    this.#bytesOut = f.frontendBytesOut.labels(name);
   }
 
   /** A client connection was accepted and will be served (nginx counts it in accepts and handled). */
@@ -56,23 +53,20 @@ export class FrontendMetrics {
       s.handled++;
       s.active++;
     }
-    this.#connections.inc();
-    this.#current.inc();
+    this.connections++;
+    this.current++;
   }
 
-  /**
-   * A connection was accepted and dropped at once (connection limit): nginx counts it in accepts but
-   * not in handled.
-   */
+  /** A connection was accepted and dropped at once (a limit): nginx counts it in accepts, not handled. */
   connectionRefused(): void {
     if (this.#stub !== undefined) this.#stub.accepted++;
-    this.#connections.inc();
+    this.connections++;
   }
 
   /** A client connection closed. */
   connectionClosed(): void {
     if (this.#stub !== undefined && this.#stub.active > 0) this.#stub.active--;
-    this.#current.dec();
+    if (this.current > 0) this.current--;
   }
 
   /**
@@ -85,18 +79,19 @@ export class FrontendMetrics {
       s.requests++;
       s.writing++;
     }
-    this.#requests.inc();
+    this.requests++;
   }
 
   /** The response to a request ended with `status`; balances one `request()`. */
   response(status: number): void {
     if (this.#stub !== undefined && this.#stub.writing > 0) this.#stub.writing--;
-    this.#responses[codeClassIndex(status)]?.inc();
+    const i = codeClassIndex(status);
+    this.responses[i] = (this.responses[i] ?? 0) + 1;
   }
 
   /** Bytes moved on client connections: `fromClient` received, `toClient` sent. */
   bytes(fromClient: number, toClient: number): void {
-    if (fromClient > 0) this.#bytesIn.inc(fromClient);
-    if (toClient > 0) this.#bytesOut.inc(toClient);
+    this.bytesIn += fromClient;
+    this.bytesOut += toClient;
   }
 }

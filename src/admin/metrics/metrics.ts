@@ -1,10 +1,9 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricsConfig } from '../../config/model/tandem.js';
 import { emptyStatusSource, type StatusSource } from '../status-source.js';
-import { CODE_CLASSES } from './code-class.js';
 import { FrontendMetrics, newStubStatus, type StubStatus } from './frontend-metrics.js';
 import { registerKeepalivedCompat } from './keepalived-compat.js';
-import { createNativeFamilies, type NativeFamilies } from './native-families.js';
+import { registerNativePush } from './native-push.js';
 import { registerNativeState } from './native-state.js';
 import { registerNginxCompat } from './nginx-compat.js';
 import { PeerMetrics, UpstreamMetrics } from './peer-metrics.js';
@@ -34,7 +33,8 @@ export class Metrics {
   readonly #native = new Registry();
   readonly #keepalived = new Registry();
   readonly #nginx = new Registry();
-  readonly #families: NativeFamilies;
+  readonly #reloadOk: Gauge;
+  readonly #reloadTs: Gauge;
   readonly #stub: StubStatus = newStubStatus();
   readonly #upstreams = new Map<string, UpstreamMetrics>();
   readonly #peers = new Map<string, Map<string, PeerMetrics>>();
@@ -46,7 +46,21 @@ export class Metrics {
   constructor(options: MetricsOptions = {}) {
     this.#config = options.config ?? ALL_ON;
     this.#wallNow = options.wallNow ?? Date.now;
-    this.#families = createNativeFamilies(this.#native);
+    registerNativePush(this.#native, {
+      frontends: () => this.#frontends.values(),
+      upstreams: () => this.#upstreams.values(),
+      peers: () => this.#allPeers(),
+    });
+    this.#reloadOk = new Gauge({
+      name: 'tandem_config_last_reload_successful',
+      help: 'Whether the last configuration (re)load succeeded (1) or failed (0)',
+      registers: [this.#native],
+    });
+    this.#reloadTs = new Gauge({
+      name: 'tandem_config_last_reload_success_timestamp_seconds',
+      help: 'When the configuration was last loaded successfully',
+      registers: [this.#native],
+    });
     const source = () => this.#source;
     registerNativeState(this.#native, source);
     registerKeepalivedCompat(this.#keepalived, source);
@@ -91,10 +105,10 @@ export class Metrics {
     if (peer === undefined) {
       let up = this.#upstreams.get(upstream);
       if (up === undefined) {
-        up = new UpstreamMetrics(this.#families, upstream);
+        up = new UpstreamMetrics(upstream);
         this.#upstreams.set(upstream, up);
       }
-      peer = new PeerMetrics(this.#families, up, upstream, server);
+      peer = new PeerMetrics(up, server);
       byServer.set(server, peer);
     }
     return peer;
@@ -104,7 +118,7 @@ export class Metrics {
   frontend(name: string, kind: 'http' | 'stream' = 'http'): FrontendMetrics {
     let f = this.#frontends.get(name);
     if (f === undefined) {
-      f = new FrontendMetrics(this.#families, this.#stub, name, kind);
+      f = new FrontendMetrics(this.#stub, name, kind);
       this.#frontends.set(name, f);
     }
     return f;
@@ -115,31 +129,25 @@ export class Metrics {
    * lists what the new configuration still has.
    */
   retain(keep: { upstreams: ReadonlyMap<string, ReadonlySet<string>>; frontends: ReadonlySet<string> }): void {
-    const f = this.#families;
-    for (const [upstream, byServer] of this.#peers)
-      for (const server of byServer.keys())
-        if (keep.upstreams.get(upstream)?.has(server) !== true) {
-          byServer.delete(server);
-          for (const m of [f.serverRequests, f.serverBytesIn, f.serverBytesOut, f.serverConnectionErrors])
-            m.remove(upstream, server);
-          f.serverFailures.remove(upstream, server);
-          f.serverSelected.remove(upstream, server);
-          for (const code of CODE_CLASSES) f.serverResponses.remove(upstream, server, code);
-        }
-    for (const name of this.#frontends.keys())
-      if (!keep.frontends.has(name)) {
-        this.#frontends.delete(name);
-        for (const m of [f.frontendConnections, f.frontendRequests, f.frontendBytesIn, f.frontendBytesOut])
-          m.remove(name);
-        f.frontendCurrent.remove(name);
-        for (const code of CODE_CLASSES) f.frontendResponses.remove(name, code);
+    for (const [upstream, byServer] of this.#peers) {
+      const servers = keep.upstreams.get(upstream);
+      for (const server of byServer.keys()) if (servers?.has(server) !== true) byServer.delete(server);
+      if (servers === undefined) {
+        this.#peers.delete(upstream);
+        this.#upstreams.delete(upstream);
       }
+    }
+    for (const name of this.#frontends.keys()) if (!keep.frontends.has(name)) this.#frontends.delete(name);
+  }
+
+  *#allPeers(): Iterable<PeerMetrics> {
+    for (const byServer of this.#peers.values()) yield* byServer.values();
   }
 
   /** Records a configuration (re)load: `tandem_config_last_reload_successful` and its timestamp. */
   configReloaded(ok: boolean): void {
-    this.#families.configReloadSuccessful.set(ok ? 1 : 0);
-    if (ok) this.#families.configReloadTimestamp.set(this.#wallNow() / 1000);
+    this.#reloadOk.set(ok ? 1 : 0);
+    if (ok) this.#reloadTs.set(this.#wallNow() / 1000);
   }
 
   /** The Prometheus text exposition of the enabled sets (`/metrics`). */
