@@ -33,5 +33,5 @@ export function formatKeepalivedJson(instances: readonly VrrpInstanceStatus[]): 
     },
     stats: { ...i.stats },
   }));
-  return JSON.stringify(out);
+  return `${JSON.stringify(out)}\n`;
 }
