@@ -46,7 +46,9 @@ export function createAdminPlugin(options: AdminPluginOptions = {}): ServicePlug
     version: '1.0.0',
     api: '^1.0.0',
     select: (model) =>
-      model.tandem.admin === undefined ? undefined : { admin: model.tandem.admin, metrics: model.tandem.metrics },
+      model.tandem.admin === undefined
+        ? undefined
+        : { admin: model.tandem.admin, metrics: model.tandem.metrics },
     create(ctx, slice) {
       const metrics = options.metrics ?? sharedMetrics();
       const source =

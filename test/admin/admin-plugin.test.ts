@@ -31,7 +31,13 @@ function boot() {
   const metrics = new Metrics({ processMetrics: false });
   const registry = new PluginRegistry();
   registry.register(createAdminPlugin({ metrics, source: () => new FakeSource() }));
-  const kernel = new Kernel({ registry, log: logger, bus, clock: new SystemClock(), random: seededRandom(1) });
+  const kernel = new Kernel({
+    registry,
+    log: logger,
+    bus,
+    clock: new SystemClock(),
+    random: seededRandom(1),
+  });
   const port = () => {
     const line = records.map((r) => r.msg).find((m) => m.startsWith('admin server listening'));
     return Number(/:(\d+)\/$/.exec(line ?? '')?.[1]);
@@ -69,6 +75,9 @@ describe('admin plugin under the kernel', () => {
 
   it('a public address without a token stops the start with a message naming it', async () => {
     const { kernel } = boot();
-    await assert.rejects(kernel.start(model({ host: '0.0.0.0', port: 9 })), /refuses to listen on 0\.0\.0\.0:9/);
+    await assert.rejects(
+      kernel.start(model({ host: '0.0.0.0', port: 9 })),
+      /refuses to listen on 0\.0\.0\.0:9/,
+    );
   });
 });

@@ -31,7 +31,7 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
   let server: AdminServer;
   let base = '';
   let browser: ChildProcess | undefined;
-  let page: CdpSession;
+  let page: CdpSession | undefined;
   let profile = '';
   const source = new FakeSource();
 
@@ -74,7 +74,11 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
       { stdio: 'ignore', detached: true },
     );
     const portFile = join(profile, 'DevToolsActivePort');
-    await waitFor(async () => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), 15_000, 'DevTools');
+    await waitFor(
+      () => Promise.resolve(existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n')),
+      15_000,
+      'DevTools',
+    );
     const devtoolsPort = readFileSync(portFile, 'utf8').split('\n')[0]!;
     const targets = (await (await fetch(`http://127.0.0.1:${devtoolsPort}/json/list`)).json()) as {
       type: string;
@@ -94,9 +98,10 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
 
   after(async () => {
     page?.close();
-    await server?.close();
+    await server.close();
     if (browser?.pid !== undefined) {
-      const exited = new Promise((r) => browser?.once('exit', r));
+      const child = browser;
+      const exited = new Promise((r) => child.once('exit', r));
       try {
         process.kill(-browser.pid, 'SIGTERM'); // the group we started: chromium and its helpers
       } catch {
@@ -108,15 +113,21 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
   });
 
   const stateOf = (selector: string) =>
-    page.evaluate<string | null>(`document.querySelector('${selector}')?.getAttribute('data-state') ?? null`);
+    page!.evaluate<string | null>(
+      `document.querySelector('${selector}')?.getAttribute('data-state') ?? null`,
+    );
 
   it('shows the MASTER instance, its VIPs and trackers, and the upstream peers', async () => {
-    await waitFor(async () => (await stateOf('tr[data-instance="VI_1"]')) === 'MASTER', 10_000, 'VI_1 MASTER');
-    const text = await page.evaluate<string>('document.body.innerText');
+    await waitFor(
+      async () => (await stateOf('tr[data-instance="VI_1"]')) === 'MASTER',
+      10_000,
+      'VI_1 MASTER',
+    );
+    const text = await page!.evaluate<string>('document.body.innerText');
     assert.match(text, /203\.0\.113\.10\/24 dev eth0/);
     assert.match(text, /script chk_nginx \(\+10\)/);
     assert.match(text, /live/);
-    const peers = await page.evaluate<string[]>(
+    const peers = await page!.evaluate<string[]>(
       `[...document.querySelectorAll('tr[data-upstream="backend"]')].map(r => r.dataset.server + ' ' + r.dataset.state)`,
     );
     assert.deepEqual(peers, ['127.0.0.1:8081 UP', '127.0.0.1:8082 UP', '127.0.0.1:8083 DOWN']);
@@ -125,7 +136,9 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
   it('updates within a second when a peer is drained through the API, then keeps a screenshot', async () => {
     const peer = 'tr[data-server="127.0.0.1:8082"]';
     assert.equal(await stateOf(peer), 'UP');
-    const res = await fetch(`${base}/api/upstreams/backend/servers/127.0.0.1%3A8082/drain`, { method: 'POST' });
+    const res = await fetch(`${base}/api/upstreams/backend/servers/127.0.0.1%3A8082/drain`, {
+      method: 'POST',
+    });
     assert.equal(res.status, 200);
     const took = await waitFor(async () => (await stateOf(peer)) === 'DRAIN', 1000, 'the DRAIN row');
     assert.ok(took < 1000, `took ${took} ms`);
@@ -135,7 +148,7 @@ describe('dashboard in headless Chromium', { skip: !present }, () => {
     source.become('MASTER', Date.now());
     await waitFor(async () => (await stateOf('tr[data-instance="VI_1"]')) === 'MASTER', 1000, 'MASTER again');
 
-    const shot = await page.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
+    const shot = await page!.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
     const dir = join(repoRoot, 'test-artifacts');
     mkdirSync(dir, { recursive: true });
     const png = Buffer.from(shot.data, 'base64');

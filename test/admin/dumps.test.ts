@@ -11,7 +11,6 @@ import {
   formatKeepalivedStats,
   installDumpSignals,
   writeDump,
-  type SignalTarget,
 } from '../../src/index.js';
 import { fixture } from '../helpers/paths.js';
 import { FakeSource } from './fake-source.js';
@@ -44,7 +43,12 @@ describe('keepalived-compatible dumps', () => {
     const missing = ours.filter((l) => !theirs.has(l));
     assert.deepEqual(missing, ['   Password = ***']);
     // The lines the exporter reads are all there.
-    for (const l of [' VRRP Instance = VI_1', '   State = MASTER', '   Interface = kadm0', '   Virtual Router ID = 51'])
+    for (const l of [
+      ' VRRP Instance = VI_1',
+      '   State = MASTER',
+      '   Interface = kadm0',
+      '   Virtual Router ID = 51',
+    ])
       assert.ok(ours.includes(l), l);
     assert.ok(ours.includes('     203.0.113.10/24 dev kadm0 scope global set'));
     assert.ok(ours.includes(' VRRP Script = chk_ok') && ours.includes('   Status = GOOD'));
@@ -81,10 +85,11 @@ describe('keepalived-compatible dumps', () => {
     const paths = { data: join(dir, 'd.data'), stats: join(dir, 's.stats'), json: join(dir, 'j.json') };
     const target = new EventEmitter();
     const { logger, records } = createMemoryLogger();
-    const uninstall = installDumpSignals(likeFixture(), paths, logger, target as unknown as SignalTarget);
+    const uninstall = installDumpSignals(likeFixture(), paths, logger, target);
     target.emit('SIGUSR1');
     assert.match(readFileSync(paths.data, 'utf8'), /^------< VRRP Topology >------\n VRRP Instance = VI_1\n/);
-    assert.equal(JSON.parse(readFileSync(paths.json, 'utf8'))[0].data.iname, 'VI_1');
+    const json = JSON.parse(readFileSync(paths.json, 'utf8')) as { data: { iname: string } }[];
+    assert.equal(json[0]?.data.iname, 'VI_1');
     assert.equal(statSync(paths.data).mode & 0o777, 0o600);
     target.emit('SIGUSR2');
     assert.equal(readFileSync(paths.stats, 'utf8'), real('keepalived.stats'));

@@ -121,7 +121,8 @@ export class FakeSource implements StatusSource {
   /** Moves VI_1 to `state`, counting the transition as the engine would. */
   become(state: VrrpState, wallMs: number): void {
     const i = this.instance;
-    if (i.state === 'MASTER' && state !== 'MASTER') i.stats = { ...i.stats, release_master: i.stats.release_master + 1 };
+    if (i.state === 'MASTER' && state !== 'MASTER')
+      i.stats = { ...i.stats, release_master: i.stats.release_master + 1 };
     if (state === 'MASTER') i.stats = { ...i.stats, become_master: i.stats.become_master + 1 };
     i.transitions = { ...i.transitions, [state]: (i.transitions[state] ?? 0) + 1 };
     i.state = state;

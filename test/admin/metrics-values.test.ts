@@ -43,7 +43,9 @@ describe('metric values follow the daemon', () => {
     assert.equal(valueOf(f, 'tandem_vrrp_last_transition_timestamp_seconds', NVI), 1_800_000_100);
 
     source.become('FAULT', 1_800_000_200_000);
-    source.instance.trackers = [{ kind: 'script', name: 'chk_nginx', up: false, reason: 'exit 1', weight: 0 }];
+    source.instance.trackers = [
+      { kind: 'script', name: 'chk_nginx', up: false, reason: 'exit 1', weight: 0 },
+    ];
     f = await scrape();
     assert.equal(valueOf(f, 'keepalived_vrrp_state', { ...VI, ip_address: '203.0.113.10/24' }), 3);
     assert.equal(valueOf(f, 'keepalived_script_status', { name: 'chk_nginx' }), 0);
@@ -87,20 +89,35 @@ describe('metric values follow the daemon', () => {
     f = await scrape();
     assert.equal(valueOf(f, 'tandem_server_requests_total', { server: '127.0.0.1:8081' }), 2);
     assert.equal(valueOf(f, 'tandem_server_selected_total', { server: '127.0.0.1:8082' }), 1);
-    assert.equal(valueOf(f, 'tandem_server_http_responses_total', { server: '127.0.0.1:8081', code: '5xx' }), 1);
-    assert.equal(valueOf(f, 'tandem_server_http_responses_total', { server: '127.0.0.1:8081', code: '2xx' }), 1);
+    assert.equal(
+      valueOf(f, 'tandem_server_http_responses_total', { server: '127.0.0.1:8081', code: '5xx' }),
+      1,
+    );
+    assert.equal(
+      valueOf(f, 'tandem_server_http_responses_total', { server: '127.0.0.1:8081', code: '2xx' }),
+      1,
+    );
     assert.equal(valueOf(f, 'tandem_upstream_http_responses_total', { upstream: 'backend', code: '2xx' }), 2);
     assert.equal(valueOf(f, 'tandem_upstream_connection_errors_total', { upstream: 'backend' }), 1);
     assert.equal(valueOf(f, 'tandem_server_connection_errors_total', { server: '127.0.0.1:8082' }), 1);
     assert.equal(
-      valueOf(f, 'tandem_upstream_http_request_duration_seconds_bucket', { upstream: 'backend', le: '0.005' }),
+      valueOf(f, 'tandem_upstream_http_request_duration_seconds_bucket', {
+        upstream: 'backend',
+        le: '0.005',
+      }),
       3,
     );
     assert.equal(
-      valueOf(f, 'tandem_upstream_http_request_duration_seconds_bucket', { upstream: 'backend', le: '0.001' }),
+      valueOf(f, 'tandem_upstream_http_request_duration_seconds_bucket', {
+        upstream: 'backend',
+        le: '0.001',
+      }),
       0,
     );
-    assert.equal(valueOf(f, 'tandem_upstream_http_request_duration_seconds_count', { upstream: 'backend' }), 3);
+    assert.equal(
+      valueOf(f, 'tandem_upstream_http_request_duration_seconds_count', { upstream: 'backend' }),
+      3,
+    );
     assert.equal(valueOf(f, 'tandem_frontend_http_requests_total'), 4);
     assert.equal(valueOf(f, 'tandem_frontend_bytes_out_total'), 600);
     assert.equal(valueOf(f, 'nginx_http_requests_total'), 4);

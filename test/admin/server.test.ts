@@ -27,7 +27,14 @@ function build(token?: string): { server: AdminServer; source: FakeSource } {
   const { logger, records } = createMemoryLogger('debug');
   logs.push(records);
   const metrics = new Metrics({ processMetrics: false });
-  const server = createAdminServer({ source, metrics, log: logger, token, version: '9.9.9', hostname: 'lb1' });
+  const server = createAdminServer({
+    source,
+    metrics,
+    log: logger,
+    token,
+    version: '9.9.9',
+    hostname: 'lb1',
+  });
   return { server, source };
 }
 
@@ -38,7 +45,12 @@ async function call(
   headers: Record<string, string> = {},
   payload?: string,
 ) {
-  const res = await server.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+  const res = await server.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload }),
+  });
   seen.push(JSON.stringify(res.headers), res.body);
   return res;
 }
@@ -73,7 +85,10 @@ describe('admin server routes', () => {
     const { server } = build();
     const res = await call(server, 'GET', '/config');
     assert.equal(res.statusCode, 200);
-    const cfg = res.json<{ keepalived: { instances: { authPass: string }[] }; tandem: { admin: { token: string } } }>();
+    const cfg = res.json<{
+      keepalived: { instances: { authPass: string }[] };
+      tandem: { admin: { token: string } };
+    }>();
     assert.equal(cfg.keepalived.instances[0]?.authPass, '***');
     assert.equal(cfg.tandem.admin.token, '***');
     await server.close();
@@ -88,8 +103,14 @@ describe('admin server routes', () => {
     }
     assert.equal((await call(server, 'GET', '/status', { authorization: 'Bearer nope' })).statusCode, 401);
     assert.equal((await call(server, 'POST', `${PEER}/drain`)).statusCode, 401);
-    assert.equal((await call(server, 'GET', '/status', { authorization: `Bearer ${TOKEN}` })).statusCode, 200);
-    assert.equal((await call(server, 'GET', '/metrics', { authorization: `bearer ${TOKEN}` })).statusCode, 200);
+    assert.equal(
+      (await call(server, 'GET', '/status', { authorization: `Bearer ${TOKEN}` })).statusCode,
+      200,
+    );
+    assert.equal(
+      (await call(server, 'GET', '/metrics', { authorization: `bearer ${TOKEN}` })).statusCode,
+      200,
+    );
     assert.equal((await call(server, 'GET', '/healthz')).statusCode, 200, '/healthz stays open for probes');
     await server.close();
   });
@@ -116,16 +137,21 @@ describe('admin server routes', () => {
     assert.equal(drained.statusCode, 200);
     assert.deepEqual(drained.json(), { upstream: 'backend', server: '127.0.0.1:8082', drained: true });
     assert.equal(source.upstream.peers[1]?.drained, true);
-    const status = (await call(server, 'GET', '/status')).json<{ upstreams: { peers: { state: string }[] }[] }>();
+    const status = (await call(server, 'GET', '/status')).json<{
+      upstreams: { peers: { state: string }[] }[];
+    }>();
     assert.equal(status.upstreams[0]?.peers[1]?.state, 'DRAIN');
     const m = parsePromText((await call(server, 'GET', '/metrics')).body);
     const labels = { upstream: 'backend', server: '127.0.0.1:8082' };
     assert.equal(valueOf(m, 'tandem_server_status', { ...labels, state: 'DRAIN' }), 1);
     assert.equal((await call(server, 'POST', `${PEER}/undrain`)).statusCode, 200);
-    assert.equal(source.upstream.peers[1]?.drained, false);
+    assert.equal(source.upstream.peers[1].drained, false);
     const back = parsePromText((await call(server, 'GET', '/metrics')).body);
     assert.equal(valueOf(back, 'tandem_server_status', { ...labels, state: 'UP' }), 1);
-    assert.equal((await call(server, 'POST', '/api/upstreams/backend/servers/10.9.9.9%3A1/drain')).statusCode, 404);
+    assert.equal(
+      (await call(server, 'POST', '/api/upstreams/backend/servers/10.9.9.9%3A1/drain')).statusCode,
+      404,
+    );
     assert.equal((await call(server, 'POST', '/api/upstreams/nope/servers/x/drain')).statusCode, 404);
     await server.close();
   });
@@ -183,7 +209,11 @@ describe('admin server routes', () => {
 describe('listening policy', () => {
   it('refuses a non-loopback address without a token, naming the address', async () => {
     const { logger } = createMemoryLogger();
-    const options = { source: new FakeSource(), metrics: new Metrics({ processMetrics: false }), log: logger };
+    const options = {
+      source: new FakeSource(),
+      metrics: new Metrics({ processMetrics: false }),
+      log: logger,
+    };
     await assert.rejects(startAdminServer({ host: '0.0.0.0', port: 9100 }, options), (err: unknown) => {
       assert.ok(err instanceof TandemError);
       assert.equal(err.code, 'TANDEM_ERR_ADMIN_LISTEN');
@@ -210,7 +240,7 @@ describe('listening policy', () => {
     // --admin moves the server but keeps tandem.conf's token.
     const moved = loadConfig({ tandemFile: file, admin: { host: '0.0.0.0', port: 9200 } });
     assert.equal(moved.model?.tandem.admin?.token, TOKEN);
-    assert.equal(moved.model?.tandem.admin?.port, 9200);
+    assert.equal(moved.model.tandem.admin.port, 9200);
   });
 });
 

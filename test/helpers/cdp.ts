@@ -138,10 +138,13 @@ export class CdpSession {
 
   /** Evaluates an expression in the page and returns its value. */
   async evaluate<T>(expression: string): Promise<T> {
-    const r = await this.send<{ result: { value: T }; exceptionDetails?: { text: string } }>('Runtime.evaluate', {
-      expression,
-      returnByValue: true,
-    });
+    const r = await this.send<{ result: { value: T }; exceptionDetails?: { text: string } }>(
+      'Runtime.evaluate',
+      {
+        expression,
+        returnByValue: true,
+      },
+    );
     if (r.exceptionDetails !== undefined) throw new Error(r.exceptionDetails.text);
     return r.result.value;
   }

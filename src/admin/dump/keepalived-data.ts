@@ -84,7 +84,10 @@ export function formatKeepalivedData(
   if (groups.length > 0) {
     lines.push('------< VRRP Sync groups >------');
     for (const g of groups) {
-      lines.push(` VRRP Sync Group = ${g.name}, ${g.state}`, `   VRRP member instances = ${g.instances.length}`);
+      lines.push(
+        ` VRRP Sync Group = ${g.name}, ${g.state}`,
+        `   VRRP member instances = ${g.instances.length}`,
+      );
       for (const m of g.instances) lines.push(`     ${m}`);
     }
   }

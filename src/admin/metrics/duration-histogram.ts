@@ -1,7 +1,9 @@
 import type { FamilyValue } from './computed-family.js';
 
 /** Latency buckets from 1 ms to 10 s: a proxy's useful range, few enough to keep observation cheap. */
-export const DURATION_BUCKETS: readonly number[] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const DURATION_BUCKETS: readonly number[] = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 /** A histogram kept as plain counts: `observe` is a short loop and two additions, no allocation. */
 export class DurationHistogram {

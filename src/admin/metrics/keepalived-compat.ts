@@ -1,5 +1,10 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { VRRP_STATE_NUMBER, type StatusSource, type VrrpInstanceStatus, type VrrpStats } from '../status-source.js';
+import {
+  VRRP_STATE_NUMBER,
+  type StatusSource,
+  type VrrpInstanceStatus,
+  type VrrpStats,
+} from '../status-source.js';
 
 /**
  * The counters mehdy/keepalived-exporter publishes per instance, with the keepalived stats field
@@ -60,7 +65,10 @@ export function registerKeepalivedCompat(registry: Registry, source: () => Statu
           const state = VRRP_STATE_NUMBER[i.state];
           const vips = excluded ? i.excludedVips : i.vips;
           for (const v of vips)
-            this.set({ iname: i.name, intf: v.interface, vrid: String(i.vrid), ip_address: v.address }, state);
+            this.set(
+              { iname: i.name, intf: v.interface, vrid: String(i.vrid), ip_address: v.address },
+              state,
+            );
           if (!excluded && vips.length === 0) this.set({ ...common(i), ip_address: '' }, state);
         }
       },

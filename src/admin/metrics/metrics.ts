@@ -128,7 +128,10 @@ export class Metrics {
    * Forgets servers and frontends a reload removed, so their series stop being exported; `keep`
    * lists what the new configuration still has.
    */
-  retain(keep: { upstreams: ReadonlyMap<string, ReadonlySet<string>>; frontends: ReadonlySet<string> }): void {
+  retain(keep: {
+    upstreams: ReadonlyMap<string, ReadonlySet<string>>;
+    frontends: ReadonlySet<string>;
+  }): void {
     for (const [upstream, byServer] of this.#peers) {
       const servers = keep.upstreams.get(upstream);
       for (const server of byServer.keys()) if (servers?.has(server) !== true) byServer.delete(server);

@@ -27,7 +27,9 @@ function byCode<H extends Handle & { readonly responses: readonly number[] }>(
   return () => {
     const out: FamilyValue[] = [];
     for (const h of items())
-      CODE_CLASSES.forEach((code, i) => out.push({ labels: { ...h.labels, code }, value: h.responses[i] ?? 0 }));
+      CODE_CLASSES.forEach((code, i) =>
+        out.push({ labels: { ...h.labels, code }, value: h.responses[i] ?? 0 }),
+      );
     return out;
   };
 }
@@ -44,12 +46,37 @@ export function registerNativePush(registry: Registry, s: PushState): void {
   const reg = (name: string, help: string, type: 'counter' | 'gauge', values: () => FamilyValue[]) => {
     registerComputed(registry, name, help, type, values);
   };
-  reg('tandem_frontend_connections_total', 'Client connections accepted', 'counter', simple(fe, (f) => f.connections));
-  reg('tandem_frontend_current_connections', 'Client connections open now', 'gauge', simple(fe, (f) => f.current));
-  reg('tandem_frontend_http_requests_total', 'HTTP requests received', 'counter', simple(fe, (f) => f.requests));
+  reg(
+    'tandem_frontend_connections_total',
+    'Client connections accepted',
+    'counter',
+    simple(fe, (f) => f.connections),
+  );
+  reg(
+    'tandem_frontend_current_connections',
+    'Client connections open now',
+    'gauge',
+    simple(fe, (f) => f.current),
+  );
+  reg(
+    'tandem_frontend_http_requests_total',
+    'HTTP requests received',
+    'counter',
+    simple(fe, (f) => f.requests),
+  );
   reg('tandem_frontend_http_responses_total', 'HTTP responses by status class', 'counter', byCode(fe));
-  reg('tandem_frontend_bytes_in_total', 'Bytes received from clients', 'counter', simple(fe, (f) => f.bytesIn));
-  reg('tandem_frontend_bytes_out_total', 'Bytes sent to clients', 'counter', simple(fe, (f) => f.bytesOut));
+  reg(
+    'tandem_frontend_bytes_in_total',
+    'Bytes received from clients',
+    'counter',
+    simple(fe, (f) => f.bytesIn),
+  );
+  reg(
+    'tandem_frontend_bytes_out_total',
+    'Bytes sent to clients',
+    'counter',
+    simple(fe, (f) => f.bytesOut),
+  );
   reg('tandem_upstream_http_responses_total', 'Upstream responses by status class', 'counter', byCode(up));
   reg(
     'tandem_upstream_connection_errors_total',
@@ -57,12 +84,17 @@ export function registerNativePush(registry: Registry, s: PushState): void {
     'counter',
     simple(up, (u) => u.connectionErrors),
   );
-  const histogram = (name: string, help: string, pick: (u: UpstreamMetrics) => UpstreamMetrics['requestDuration']) =>
+  const histogram = (
+    name: string,
+    help: string,
+    pick: (u: UpstreamMetrics) => UpstreamMetrics['requestDuration'],
+  ) => {
     registerComputed(registry, name, help, 'histogram', () => {
       const out: FamilyValue[] = [];
       for (const u of up()) pick(u).samples(name, u.labels, out);
       return out;
     });
+  };
   histogram(
     'tandem_upstream_http_request_duration_seconds',
     'Time from sending the request upstream to the end of the response',
@@ -73,10 +105,25 @@ export function registerNativePush(registry: Registry, s: PushState): void {
     'Time to establish a TCP connection to a server',
     (u) => u.connectDuration,
   );
-  reg('tandem_server_requests_total', 'Requests sent to the server', 'counter', simple(peers, (p) => p.requests));
+  reg(
+    'tandem_server_requests_total',
+    'Requests sent to the server',
+    'counter',
+    simple(peers, (p) => p.requests),
+  );
   reg('tandem_server_http_responses_total', 'Server responses by status class', 'counter', byCode(peers));
-  reg('tandem_server_bytes_in_total', 'Bytes received from the server', 'counter', simple(peers, (p) => p.bytesIn));
-  reg('tandem_server_bytes_out_total', 'Bytes sent to the server', 'counter', simple(peers, (p) => p.bytesOut));
+  reg(
+    'tandem_server_bytes_in_total',
+    'Bytes received from the server',
+    'counter',
+    simple(peers, (p) => p.bytesIn),
+  );
+  reg(
+    'tandem_server_bytes_out_total',
+    'Bytes sent to the server',
+    'counter',
+    simple(peers, (p) => p.bytesOut),
+  );
   reg(
     'tandem_server_connection_errors_total',
     'Failed connections to the server',

@@ -41,8 +41,10 @@ export function registerNginxCompat(registry: Registry, stub: () => StubStatus):
   counter('nginx_connections_handled', 'Handled client connections', (s) => s.handled);
   gauge('nginx_connections_reading', 'Connections where NGINX is reading the request header', () => 0);
   gauge('nginx_connections_waiting', 'Idle client connections', (s) => Math.max(0, s.active - s.writing));
-  gauge('nginx_connections_writing', 'Connections where NGINX is writing the response back to the client', (s) =>
-    Math.min(s.writing, s.active),
+  gauge(
+    'nginx_connections_writing',
+    'Connections where NGINX is writing the response back to the client',
+    (s) => Math.min(s.writing, s.active),
   );
   counter('nginx_http_requests_total', 'Total http requests', (s) => s.requests);
 }

@@ -54,7 +54,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const ok = drain ? source.drain(upstream, server) : source.undrain(upstream, server);
     if (!ok) return reply.code(404).send({ error: `no server "${server}" in upstream "${upstream}"` });
     // HAProxy's "set server … state drain" wording, so the log says what the operator did.
-    log.info(`upstream ${upstream}: server ${server} ${drain ? 'drained' : 'returned to service'} (admin API)`);
+    log.info(
+      `upstream ${upstream}: server ${server} ${drain ? 'drained' : 'returned to service'} (admin API)`,
+    );
     hub.poke();
     return reply.send({ upstream, server, drained: drain });
   };

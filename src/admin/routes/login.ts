@@ -33,10 +33,7 @@ export function registerLoginRoutes(app: FastifyInstance, token: () => string | 
     const body = req.body as Record<string, unknown> | undefined;
     const presented = typeof body?.token === 'string' ? body.token : '';
     if (!secretMatches(expected, presented)) {
-      return reply
-        .code(401)
-        .type('text/html; charset=utf-8')
-        .send(form('<p class="empty">wrong token</p>'));
+      return reply.code(401).type('text/html; charset=utf-8').send(form('<p class="empty">wrong token</p>'));
     }
     return reply
       .header('set-cookie', `${SESSION_COOKIE}=${sessionValue(expected)}; Path=/; HttpOnly; SameSite=Strict`)
