@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminConfig } from '../config/model/tandem.js';
+import { tandemVersion } from '../cli/version.js';
 import { TandemError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { isAuthorized } from './auth.js';
@@ -49,9 +50,9 @@ const OPEN_PATHS = new Set(['/healthz', '/login']);
  */
 export function createAdminServer(options: AdminServerOptions): AdminServer {
   const { source, metrics, log, token } = options;
-  const version = options.version ?? '0.0.0';
+  const version = options.version ?? tandemVersion;
   const host = options.hostname ?? osHostname();
-  const app = Fastify({ logger: false, disableRequestLogging: true, forceCloseConnections: true });
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   const snapshot = () => statusSnapshot(source, version, host);
   const hub = new StatusHub(() => JSON.stringify(snapshot()), options.pushIntervalMs ?? 500);
   const streams: OpenStreams = new Set();

@@ -1,3 +1,4 @@
+import { tandemVersion } from '../../cli/version.js';
 import { Metrics, type MetricsOptions } from './metrics.js';
 
 let shared: Metrics | undefined;
@@ -8,6 +9,6 @@ let shared: Metrics | undefined;
  * to the first call, which creates it.
  */
 export function sharedMetrics(options?: MetricsOptions): Metrics {
-  shared ??= new Metrics(options);
+  shared ??= new Metrics({ version: tandemVersion, ...options });
   return shared;
 }
