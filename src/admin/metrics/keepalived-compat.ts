@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { registerComputed, type FamilyValue } from './computed-family.js';
 import {
   VRRP_STATE_NUMBER,
   type StatusSource,
@@ -27,10 +28,7 @@ export const KEEPALIVED_COUNTERS: readonly (readonly [string, keyof VrrpStats, s
   ['keepalived_priority_zero_sent_total', 'pri_zero_sent', 'Priority zero sent'],
 ];
 
-type CommonLabel = 'iname' | 'intf' | 'vrid';
-type VipLabel = CommonLabel | 'ip_address';
-
-function common(i: VrrpInstanceStatus): Record<CommonLabel, string> {
+function common(i: VrrpInstanceStatus): Record<string, string> {
   return { iname: i.name, intf: i.interface, vrid: String(i.vrid) };
 }
 
@@ -41,79 +39,63 @@ function common(i: VrrpInstanceStatus): Record<CommonLabel, string> {
  * exporter emits it only when run with its own `--ka.check-script`.
  */
 export function registerKeepalivedCompat(registry: Registry, source: () => StatusSource): void {
-  const registers = [registry];
-  new Gauge({
-    name: 'keepalived_up',
-    help: 'Status',
-    registers,
-    collect() {
-      this.set(1);
-    },
-  });
+  const reg = (name: string, help: string, type: 'counter' | 'gauge', values: () => FamilyValue[]) => {
+    registerComputed(registry, name, help, type, values);
+  };
+  reg('keepalived_up', 'Status', 'gauge', () => [{ labels: {}, value: 1 }]);
   // One series per VIP, `intf` being the VIP's device and `ip_address` the address as keepalived
   // prints it (with its prefix); an instance without VIPs gets one series with ip_address "" (the
   // exporter does the same "to support old keepalived release").
-  const vipState = (name: string, help: string, excluded: boolean) =>
-    new Gauge<VipLabel>({
+  const vipState = (excluded: boolean) => () => {
+    const out: FamilyValue[] = [];
+    for (const i of source().vrrp()) {
+      const value = VRRP_STATE_NUMBER[i.state];
+      const vips = excluded ? i.excludedVips : i.vips;
+      const vrid = String(i.vrid);
+      for (const v of vips)
+        out.push({ labels: { iname: i.name, intf: v.interface, vrid, ip_address: v.address }, value });
+      if (!excluded && vips.length === 0) out.push({ labels: { ...common(i), ip_address: '' }, value });
+    }
+    return out;
+  };
+  reg('keepalived_vrrp_state', 'State of vrrp', 'gauge', vipState(false));
+  reg('keepalived_vrrp_excluded_state', 'State of vrrp with excluded VIP', 'gauge', vipState(true));
+  const perInstance = (value: (i: VrrpInstanceStatus) => number) => () =>
+    source()
+      .vrrp()
+      .map((i) => ({ labels: common(i), value: value(i) }));
+  for (const [name, key, help] of KEEPALIVED_COUNTERS)
+    reg(
       name,
       help,
-      labelNames: ['iname', 'intf', 'vrid', 'ip_address'],
-      registers,
-      collect() {
-        this.reset();
-        for (const i of source().vrrp()) {
-          const state = VRRP_STATE_NUMBER[i.state];
-          const vips = excluded ? i.excludedVips : i.vips;
-          for (const v of vips)
-            this.set(
-              { iname: i.name, intf: v.interface, vrid: String(i.vrid), ip_address: v.address },
-              state,
-            );
-          if (!excluded && vips.length === 0) this.set({ ...common(i), ip_address: '' }, state);
-        }
-      },
-    });
-  vipState('keepalived_vrrp_state', 'State of vrrp', false);
-  vipState('keepalived_vrrp_excluded_state', 'State of vrrp with excluded VIP', true);
-  const counter = (name: string, help: string, value: (i: VrrpInstanceStatus) => number) =>
-    new Counter<CommonLabel>({
-      name,
-      help,
-      labelNames: ['iname', 'intf', 'vrid'],
-      registers,
-      collect() {
-        this.reset();
-        for (const i of source().vrrp()) this.inc(common(i), value(i));
-      },
-    });
-  for (const [name, key, help] of KEEPALIVED_COUNTERS) counter(name, help, (i) => i.stats[key]);
-  counter('keepalived_gratuitous_arp_delay_total', 'Gratuitous ARP delay', (i) => i.garpDelay);
+      'counter',
+      perInstance((i) => i.stats[key]),
+    );
+  reg(
+    'keepalived_gratuitous_arp_delay_total',
+    'Gratuitous ARP delay',
+    'counter',
+    perInstance((i) => i.garpDelay),
+  );
   // Scripts: status BAD 0 / GOOD 1, state idle 0 / running 1 (the exporter's VRRPScriptStatuses/States).
-  const scripts = () => {
-    const seen = new Map<string, { up: boolean; running: boolean }>();
+  const scripts = (value: (up: boolean, running: boolean) => number) => () => {
+    const seen = new Map<string, FamilyValue>();
     for (const i of source().vrrp())
       for (const t of i.trackers)
-        if (t.kind === 'script') seen.set(t.name, { up: t.up, running: t.running === true });
-    return seen;
+        if (t.kind === 'script')
+          seen.set(t.name, { labels: { name: t.name }, value: value(t.up, t.running === true) });
+    return [...seen.values()];
   };
-  new Gauge<'name'>({
-    name: 'keepalived_script_status',
-    help: 'Tracker Script Status',
-    labelNames: ['name'],
-    registers,
-    collect() {
-      this.reset();
-      for (const [name, s] of scripts()) this.set({ name }, s.up ? 1 : 0);
-    },
-  });
-  new Gauge<'name'>({
-    name: 'keepalived_script_state',
-    help: 'Tracker Script State',
-    labelNames: ['name'],
-    registers,
-    collect() {
-      this.reset();
-      for (const [name, s] of scripts()) this.set({ name }, s.running ? 1 : 0);
-    },
-  });
+  reg(
+    'keepalived_script_status',
+    'Tracker Script Status',
+    'gauge',
+    scripts((up) => (up ? 1 : 0)),
+  );
+  reg(
+    'keepalived_script_state',
+    'Tracker Script State',
+    'gauge',
+    scripts((_up, running) => (running ? 1 : 0)),
+  );
 }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import {
   VRRP_ERROR_KEYS,
   VRRP_STATE_NUMBER,
@@ -7,6 +7,7 @@ import {
   type VrrpInstanceStatus,
   type VrrpState,
 } from '../status-source.js';
+import { registerComputed, type FamilyValue } from './computed-family.js';
 
 /** HAProxy's server state-set values (`haproxy_server_status{state}`), as far as nginx peers have them. */
 export const SERVER_STATES = ['UP', 'DOWN', 'MAINT', 'DRAIN'] as const;
@@ -20,12 +21,12 @@ export function serverState(p: PeerStatus): (typeof SERVER_STATES)[number] {
 }
 
 const TRANSITION_TARGETS: readonly VrrpState[] = ['BACKUP', 'MASTER', 'FAULT', 'STOP'];
-const VRRP_LABELS = ['instance', 'interface', 'vrid'] as const;
-type VrrpLabel = (typeof VRRP_LABELS)[number];
 
-function vrrpLabels(i: VrrpInstanceStatus): Record<VrrpLabel, string> {
+function vrrpLabels(i: VrrpInstanceStatus): Record<string, string> {
   return { instance: i.name, interface: i.interface, vrid: String(i.vrid) };
 }
+
+type Kind = 'counter' | 'gauge';
 
 /**
  * Registers the scrape-time native families: VRRP state, priorities, transitions, adverts and errors,
@@ -34,128 +35,125 @@ function vrrpLabels(i: VrrpInstanceStatus): Record<VrrpLabel, string> {
  * copy kept by push could disagree with `/status`.
  */
 export function registerNativeState(registry: Registry, source: () => StatusSource): void {
-  const registers = [registry];
-  const vrrpGauge = (name: string, help: string, value: (i: VrrpInstanceStatus) => number | null) =>
-    new Gauge<VrrpLabel>({
-      name,
-      help,
-      labelNames: VRRP_LABELS,
-      registers,
-      collect() {
-        this.reset();
-        for (const i of source().vrrp()) {
-          const v = value(i);
-          if (v !== null) this.set(vrrpLabels(i), v);
-        }
-      },
+  const perInstance = (
+    name: string,
+    help: string,
+    type: Kind,
+    value: (i: VrrpInstanceStatus) => number | null,
+  ) => {
+    registerComputed(registry, name, help, type, () => {
+      const out: FamilyValue[] = [];
+      for (const i of source().vrrp()) {
+        const v = value(i);
+        if (v !== null) out.push({ labels: vrrpLabels(i), value: v });
+      }
+      return out;
     });
-  const vrrpCounter = (name: string, help: string, value: (i: VrrpInstanceStatus) => number) =>
-    new Counter<VrrpLabel>({
-      name,
-      help,
-      labelNames: VRRP_LABELS,
-      registers,
-      collect() {
-        this.reset();
-        for (const i of source().vrrp()) this.inc(vrrpLabels(i), value(i));
-      },
+  };
+  const perInstanceAnd = <K extends string>(
+    name: string,
+    help: string,
+    label: string,
+    keys: readonly K[],
+    value: (i: VrrpInstanceStatus, key: K) => number,
+  ) => {
+    registerComputed(registry, name, help, 'counter', () => {
+      const out: FamilyValue[] = [];
+      for (const i of source().vrrp())
+        for (const k of keys) out.push({ labels: { ...vrrpLabels(i), [label]: k }, value: value(i, k) });
+      return out;
     });
-  vrrpGauge(
+  };
+  perInstance(
     'tandem_vrrp_state',
     'VRRP state: 0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT (keepalived numbering)',
+    'gauge',
     (i) => VRRP_STATE_NUMBER[i.state],
   );
-  vrrpGauge('tandem_vrrp_priority', 'Effective priority after tracker weights', (i) => i.effectivePriority);
-  vrrpGauge('tandem_vrrp_base_priority', 'Configured priority', (i) => i.basePriority);
-  vrrpGauge('tandem_vrrp_last_transition_timestamp_seconds', 'When the state last changed', (i) =>
+  perInstance(
+    'tandem_vrrp_priority',
+    'Effective priority after tracker weights',
+    'gauge',
+    (i) => i.effectivePriority,
+  );
+  perInstance('tandem_vrrp_base_priority', 'Configured priority', 'gauge', (i) => i.basePriority);
+  perInstance('tandem_vrrp_last_transition_timestamp_seconds', 'When the state last changed', 'gauge', (i) =>
     i.lastTransition === null ? null : i.lastTransition / 1000,
   );
-  vrrpCounter('tandem_vrrp_adverts_received_total', 'Adverts received', (i) => i.stats.advert_rcvd);
-  vrrpCounter('tandem_vrrp_adverts_sent_total', 'Adverts sent', (i) => i.stats.advert_sent);
-  new Counter<VrrpLabel | 'to'>({
-    name: 'tandem_vrrp_transitions_total',
-    help: 'State changes, by the state entered',
-    labelNames: [...VRRP_LABELS, 'to'],
-    registers,
-    collect() {
-      this.reset();
+  perInstance(
+    'tandem_vrrp_adverts_received_total',
+    'Adverts received',
+    'counter',
+    (i) => i.stats.advert_rcvd,
+  );
+  perInstance('tandem_vrrp_adverts_sent_total', 'Adverts sent', 'counter', (i) => i.stats.advert_sent);
+  perInstanceAnd(
+    'tandem_vrrp_transitions_total',
+    'State changes, by the state entered',
+    'to',
+    TRANSITION_TARGETS,
+    (i, to) => i.transitions[to] ?? 0,
+  );
+  perInstanceAnd(
+    'tandem_vrrp_errors_total',
+    "Adverts rejected, by keepalived's counter name",
+    'reason',
+    VRRP_ERROR_KEYS,
+    (i, reason) => i.stats[reason],
+  );
+  registerComputed(
+    registry,
+    'tandem_tracker_up',
+    'Whether a tracker reports up (1) or down (0)',
+    'gauge',
+    () => {
+      const seen = new Map<string, FamilyValue>();
       for (const i of source().vrrp())
-        for (const to of TRANSITION_TARGETS) this.inc({ ...vrrpLabels(i), to }, i.transitions[to] ?? 0);
+        for (const t of i.trackers)
+          seen.set(`${t.kind}\0${t.name}`, { labels: { kind: t.kind, name: t.name }, value: t.up ? 1 : 0 });
+      return [...seen.values()];
     },
-  });
-  new Counter<VrrpLabel | 'reason'>({
-    name: 'tandem_vrrp_errors_total',
-    help: "Adverts rejected, by keepalived's counter name",
-    labelNames: [...VRRP_LABELS, 'reason'],
-    registers,
-    collect() {
-      this.reset();
-      for (const i of source().vrrp())
-        for (const reason of VRRP_ERROR_KEYS) this.inc({ ...vrrpLabels(i), reason }, i.stats[reason]);
-    },
-  });
-  new Gauge<'kind' | 'name'>({
-    name: 'tandem_tracker_up',
-    help: 'Whether a tracker reports up (1) or down (0)',
-    labelNames: ['kind', 'name'],
-    registers,
-    collect() {
-      this.reset();
-      for (const i of source().vrrp())
-        for (const t of i.trackers) this.set({ kind: t.kind, name: t.name }, t.up ? 1 : 0);
-    },
-  });
+  );
   registerUpstreamState(registry, source);
 }
 
 function registerUpstreamState(registry: Registry, source: () => StatusSource): void {
-  const registers = [registry];
-  new Gauge<'upstream' | 'server' | 'state'>({
-    name: 'tandem_server_status',
-    help: 'Server state as a state-set: one series per state, 1 for the current one',
-    labelNames: ['upstream', 'server', 'state'],
-    registers,
-    collect() {
-      this.reset();
-      for (const u of source().upstreams())
-        for (const p of u.peers) {
-          const now = serverState(p);
-          for (const state of SERVER_STATES)
-            this.set({ upstream: u.name, server: p.server, state }, state === now ? 1 : 0);
-        }
+  const perPeer = (
+    name: string,
+    help: string,
+    values: (labels: Record<string, string>, p: PeerStatus) => FamilyValue[],
+  ) => {
+    registerComputed(registry, name, help, 'gauge', () =>
+      source()
+        .upstreams()
+        .flatMap((u) => u.peers.flatMap((p) => values({ upstream: u.name, server: p.server }, p))),
+    );
+  };
+  perPeer(
+    'tandem_server_status',
+    'Server state as a state-set: one series per state, 1 for the current one',
+    (l, p) => {
+      const now = serverState(p);
+      return SERVER_STATES.map((state) => ({ labels: { ...l, state }, value: state === now ? 1 : 0 }));
     },
-  });
-  new Gauge<'upstream' | 'server'>({
-    name: 'tandem_server_current_connections',
-    help: 'Connections open to the server now',
-    labelNames: ['upstream', 'server'],
-    registers,
-    collect() {
-      this.reset();
-      for (const u of source().upstreams())
-        for (const p of u.peers) this.set({ upstream: u.name, server: p.server }, p.activeConnections);
-    },
-  });
-  new Gauge<'upstream'>({
-    name: 'tandem_upstream_active_servers',
-    help: 'Primary (non-backup) servers available for selection',
-    labelNames: ['upstream'],
-    registers,
-    collect() {
-      this.reset();
-      for (const u of source().upstreams())
-        this.set({ upstream: u.name }, u.peers.filter((p) => p.available && !p.backup).length);
-    },
-  });
-  new Gauge<'upstream'>({
-    name: 'tandem_upstream_backup_servers',
-    help: 'Backup servers available for selection',
-    labelNames: ['upstream'],
-    registers,
-    collect() {
-      this.reset();
-      for (const u of source().upstreams())
-        this.set({ upstream: u.name }, u.peers.filter((p) => p.available && p.backup).length);
-    },
-  });
+  );
+  perPeer('tandem_server_current_connections', 'Connections open to the server now', (labels, p) => [
+    { labels, value: p.activeConnections },
+  ]);
+  const perUpstream = (name: string, help: string, backup: boolean) => {
+    registerComputed(registry, name, help, 'gauge', () =>
+      source()
+        .upstreams()
+        .map((u) => ({
+          labels: { upstream: u.name },
+          value: u.peers.filter((p) => p.available && p.backup === backup).length,
+        })),
+    );
+  };
+  perUpstream(
+    'tandem_upstream_active_servers',
+    'Primary (non-backup) servers available for selection',
+    false,
+  );
+  perUpstream('tandem_upstream_backup_servers', 'Backup servers available for selection', true);
 }

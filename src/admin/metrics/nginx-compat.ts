@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { registerComputed } from './computed-family.js';
 import type { StubStatus } from './frontend-metrics.js';
 
 /**
@@ -8,43 +9,22 @@ import type { StubStatus } from './frontend-metrics.js';
  * after its headers are parsed, and `waiting` is active minus writing (nginx's keep-alive idle).
  */
 export function registerNginxCompat(registry: Registry, stub: () => StubStatus): void {
-  const registers = [registry];
-  new Gauge({
-    name: 'nginx_up',
-    help: 'Status of the last metric scrape',
-    registers,
-    collect() {
-      this.set(1);
-    },
-  });
-  const counter = (name: string, help: string, value: (s: StubStatus) => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(value(stub()));
-      },
-    });
-  const gauge = (name: string, help: string, value: (s: StubStatus) => number) =>
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        this.set(value(stub()));
-      },
-    });
-  counter('nginx_connections_accepted', 'Accepted client connections', (s) => s.accepted);
-  gauge('nginx_connections_active', 'Active client connections', (s) => s.active);
-  counter('nginx_connections_handled', 'Handled client connections', (s) => s.handled);
-  gauge('nginx_connections_reading', 'Connections where NGINX is reading the request header', () => 0);
-  gauge('nginx_connections_waiting', 'Idle client connections', (s) => Math.max(0, s.active - s.writing));
-  gauge(
+  const reg = (name: string, help: string, type: 'counter' | 'gauge', value: (s: StubStatus) => number) => {
+    registerComputed(registry, name, help, type, () => [{ labels: {}, value: value(stub()) }]);
+  };
+  reg('nginx_up', 'Status of the last metric scrape', 'gauge', () => 1);
+  reg('nginx_connections_accepted', 'Accepted client connections', 'counter', (s) => s.accepted);
+  reg('nginx_connections_active', 'Active client connections', 'gauge', (s) => s.active);
+  reg('nginx_connections_handled', 'Handled client connections', 'counter', (s) => s.handled);
+  reg('nginx_connections_reading', 'Connections where NGINX is reading the request header', 'gauge', () => 0);
+  reg('nginx_connections_waiting', 'Idle client connections', 'gauge', (s) =>
+    Math.max(0, s.active - s.writing),
+  );
+  reg(
     'nginx_connections_writing',
     'Connections where NGINX is writing the response back to the client',
+    'gauge',
     (s) => Math.min(s.writing, s.active),
   );
-  counter('nginx_http_requests_total', 'Total http requests', (s) => s.requests);
+  reg('nginx_http_requests_total', 'Total http requests', 'counter', (s) => s.requests);
 }
