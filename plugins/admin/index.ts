@@ -24,6 +24,12 @@ export interface StatusProvider extends Service {
   readonly statusSource: StatusSource;
 }
 
+/** The running admin service, for the wiring: `ctx.service<AdminService>('admin')?.notify()` on a change. */
+export interface AdminService extends Service<AdminSlice> {
+  /** Pushes a fresh status to open dashboards now (VRRP transition, peer up/down). */
+  notify(): void;
+}
+
 /** What the admin plugin is built with. */
 export interface AdminPluginOptions {
   /** The facade the data paths use; the process-wide one by default. */
@@ -56,7 +62,10 @@ export function createAdminPlugin(options: AdminPluginOptions = {}): ServicePlug
       let server: AdminServer | undefined;
       let offBus: (() => void) | undefined;
       let current = slice;
-      return {
+      const service: AdminService = {
+        notify() {
+          server?.notify();
+        },
         async start() {
           metrics.configure(current.metrics);
           metrics.configReloaded(true);
@@ -82,6 +91,7 @@ export function createAdminPlugin(options: AdminPluginOptions = {}): ServicePlug
           await server?.close();
         },
       };
+      return service;
     },
   });
 }

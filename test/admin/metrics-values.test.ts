@@ -85,6 +85,12 @@ describe('metric values follow the daemon', () => {
       fe.bytes(100, 200);
     }
     fe.request(); // one still in flight
+    assert.deepEqual(a.statusFields(), {
+      selections: 2,
+      requests: 2,
+      responses: { '1xx': 0, '2xx': 1, '3xx': 0, '4xx': 0, '5xx': 1 },
+      connectionErrors: 0,
+    });
     b.connectionError();
     f = await scrape();
     assert.equal(valueOf(f, 'tandem_server_requests_total', { server: '127.0.0.1:8081' }), 2);

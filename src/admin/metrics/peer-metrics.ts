@@ -1,3 +1,4 @@
+import type { PeerStatus } from '../status-source.js';
 import { codeClassIndex } from './code-class.js';
 import { DurationHistogram } from './duration-histogram.js';
 
@@ -44,6 +45,17 @@ export class PeerMetrics {
     this.server = server;
     this.labels = { upstream: up.name, server };
     this.#up = up;
+  }
+
+  /** The counting fields of a `PeerStatus`, from this handle: what the wiring copies into `/status`. */
+  statusFields(): Pick<PeerStatus, 'selections' | 'requests' | 'responses' | 'connectionErrors'> {
+    const r = this.responses;
+    return {
+      selections: this.selections,
+      requests: this.requests,
+      responses: { '1xx': r[0] ?? 0, '2xx': r[1] ?? 0, '3xx': r[2] ?? 0, '4xx': r[3] ?? 0, '5xx': r[4] ?? 0 },
+      connectionErrors: this.connectionErrors,
+    };
   }
 
   /** The balancer picked this server (before connecting; a retry picks again). */
