@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Metrics } from '../../src/index.js';
+import { fixture } from '../helpers/paths.js';
 import { FakeSource } from './fake-source.js';
 import { parsePromText, type Family } from './prom-text.js';
 
@@ -123,6 +125,23 @@ describe('metric names, types and labels', () => {
 
   it('nginx_* matches nginx-prometheus-exporter stub_status exactly, label-less', async () => {
     assertExactly(await scrape({ native: false, keepalivedCompat: false, nginxCompat: true }), NGINX);
+  });
+
+  it('nginx_* HELP and TYPE lines equal those of the real nginx-prometheus-exporter', async () => {
+    // Recorded from Debian's prometheus-nginx-exporter 0.11.0 scraping nginx 1.22's stub_status.
+    const header = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^# (HELP|TYPE) nginx_/.test(l))
+        .sort();
+    const m = new Metrics({
+      processMetrics: false,
+      config: { native: false, keepalivedCompat: false, nginxCompat: true },
+    });
+    assert.deepEqual(
+      header(await m.text()),
+      header(readFileSync(fixture('admin', 'nginx-exporter-0.11.prom'), 'utf8')),
+    );
   });
 
   it('native tandem_* set follows reference §3.5', async () => {
