@@ -2,7 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AdminConfig } from '../config/model/tandem.js';
 import { tandemVersion } from '../cli/version.js';
-import { TandemError } from '../core/errors.js';
+import { TandemError, messageOf } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { isAuthorized } from './auth.js';
 import { adminListenProblem, formatListen } from './listen-policy.js';
@@ -54,7 +54,17 @@ export function createAdminServer(options: AdminServerOptions): AdminServer {
   const host = options.hostname ?? osHostname();
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const snapshot = () => statusSnapshot(source, version, host);
-  const hub = new StatusHub(() => JSON.stringify(snapshot()), options.pushIntervalMs ?? 500);
+  let lastError = '';
+  const hub = new StatusHub(
+    () => JSON.stringify(snapshot()),
+    options.pushIntervalMs ?? 500,
+    (err) => {
+      // Once per distinct failure, not every tick.
+      const msg = messageOf(err);
+      if (msg !== lastError) log.error(`admin: status for the dashboard failed: ${msg}`);
+      lastError = msg;
+    },
+  );
   const streams: OpenStreams = new Set();
   metrics.attach(source);
 

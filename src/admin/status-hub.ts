@@ -8,23 +8,28 @@ export type SseWrite = (chunk: string) => void;
  */
 export class StatusHub {
   readonly #render: () => string;
+  readonly #onError: (err: unknown) => void;
   readonly #intervalMs: number;
   readonly #clients = new Set<SseWrite>();
   #last = '';
   #timer: NodeJS.Timeout | undefined;
   #beats = 0;
 
-  constructor(render: () => string, intervalMs = 500) {
+  /** `onError` hears a failing render (a bug behind the StatusSource); the stream skips that tick. */
+  constructor(render: () => string, intervalMs = 500, onError: (err: unknown) => void = () => undefined) {
     this.#render = render;
+    this.#onError = onError;
     this.#intervalMs = intervalMs;
   }
 
   /** Adds a client and sends it the current document; returns the unsubscribe function. */
   subscribe(write: SseWrite): () => void {
     this.#clients.add(write);
-    const doc = this.#render();
-    if (this.#clients.size === 1) this.#last = doc;
-    write(`retry: 1000\nevent: status\ndata: ${doc}\n\n`);
+    const doc = this.#safeRender();
+    if (doc !== undefined) {
+      if (this.#clients.size === 1) this.#last = doc;
+      write(`retry: 1000\nevent: status\ndata: ${doc}\n\n`);
+    }
     this.#timer ??= setInterval(() => {
       this.tick();
     }, this.#intervalMs).unref();
@@ -37,8 +42,8 @@ export class StatusHub {
   /** Re-renders now and sends the document if it changed. */
   poke(): void {
     if (this.#clients.size === 0) return;
-    const doc = this.#render();
-    if (doc === this.#last) return;
+    const doc = this.#safeRender();
+    if (doc === undefined || doc === this.#last) return;
     this.#last = doc;
     const chunk = `event: status\ndata: ${doc}\n\n`;
     for (const write of this.#clients) write(chunk);
@@ -63,6 +68,15 @@ export class StatusHub {
   close(): void {
     this.#clients.clear();
     this.#stopTimer();
+  }
+
+  #safeRender(): string | undefined {
+    try {
+      return this.#render();
+    } catch (err) {
+      this.#onError(err);
+      return undefined;
+    }
   }
 
   #stopTimer(): void {

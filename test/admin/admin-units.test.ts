@@ -60,6 +60,26 @@ describe('status hub (server-sent events)', () => {
     hub.close();
   });
 
+  it('skips a tick whose render throws, and reports it', () => {
+    let fail = false;
+    const errors: unknown[] = [];
+    const hub = new StatusHub(
+      () => {
+        if (fail) throw new Error('engine bug');
+        return '{}';
+      },
+      60_000,
+      (e) => errors.push(e),
+    );
+    const got: string[] = [];
+    hub.subscribe((c) => got.push(c));
+    fail = true;
+    hub.poke();
+    assert.equal(got.length, 1);
+    assert.equal(errors.length, 1);
+    hub.close();
+  });
+
   it('sends a keep-alive comment about every 15 s of ticks', () => {
     const hub = new StatusHub(() => '{}', 500);
     const got: string[] = [];
