@@ -1,4 +1,5 @@
 import type { Plugin } from '../src/index.js';
+import { adminPlugin } from './admin/index.js';
 import hashPlugin from './balancer-hash/index.js';
 import ipHashPlugin from './balancer-ip-hash/index.js';
 import leastConnPlugin from './balancer-least-conn/index.js';
@@ -17,4 +18,5 @@ export const builtinPlugins: readonly Plugin[] = [
   leastConnPlugin,
   randomPlugin,
   streamProxyPlugin,
+  adminPlugin,
 ];

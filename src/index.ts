@@ -117,3 +117,47 @@ export type * from './config/model/nginx.js';
 
 // VRRP engine
 export * from '../plugins/vrrp/index.js';
+
+// Admin
+export {
+  VRRP_ERROR_KEYS,
+  VRRP_STATE_NUMBER,
+  emptyStatusSource,
+  zeroVrrpStats,
+  type ListenerStatus,
+  type PeerStatus,
+  type ResponseClasses,
+  type StatusSource,
+  type SyncGroupStatus,
+  type TrackerStatus,
+  type UpstreamStatus,
+  type VipStatus,
+  type VrrpInstanceStatus,
+  type VrrpState,
+  type VrrpStats,
+} from './admin/status-source.js';
+export { lazyStatusSource } from './admin/lazy-source.js';
+export { Metrics, type MetricsOptions } from './admin/metrics/metrics.js';
+export { sharedMetrics } from './admin/metrics/shared.js';
+export { PeerMetrics, UpstreamMetrics } from './admin/metrics/peer-metrics.js';
+export { FrontendMetrics } from './admin/metrics/frontend-metrics.js';
+export { CODE_CLASSES, codeClassIndex, type CodeClass } from './admin/metrics/code-class.js';
+export {
+  createAdminServer,
+  startAdminServer,
+  type AdminServer,
+  type AdminServerOptions,
+} from './admin/server.js';
+export { adminListenProblem } from './admin/listen-policy.js';
+export type { StatusSnapshot, PeerSnapshot, UpstreamSnapshot } from './admin/status-snapshot.js';
+export {
+  defaultDumpPaths,
+  installDumpSignals,
+  writeDump,
+  type DumpKind,
+  type DumpPaths,
+  type SignalTarget,
+} from './admin/dump/dump-signals.js';
+export { formatKeepalivedData } from './admin/dump/keepalived-data.js';
+export { formatKeepalivedStats } from './admin/dump/keepalived-stats.js';
+export { formatKeepalivedJson } from './admin/dump/keepalived-json.js';

@@ -39,7 +39,10 @@ function withOverrides(c: TandemConfig, o: ConfigOverrides): TandemConfig {
   const nginxFile = o.nginxFile ?? c.nginxFile;
   const pidFile = o.pidFile ?? c.pidFile;
   const configId = o.configId ?? c.configId;
-  const admin = o.admin ?? c.admin;
+  // `--admin HOST:PORT` moves the server but keeps tandem.conf's token (there is no token flag:
+  // a secret on the command line would show in `ps`).
+  const token = o.admin?.token ?? c.admin?.token;
+  const admin = o.admin === undefined ? c.admin : token === undefined ? o.admin : { ...o.admin, token };
   return {
     ...c,
     ...(keepalivedFile === undefined ? {} : { keepalivedFile }),

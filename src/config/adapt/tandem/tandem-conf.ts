@@ -1,7 +1,8 @@
 import { dirname, resolve } from 'node:path';
 import { configError, configWarning, type Diagnostic, type Result } from '../../../core/diagnostic.js';
 import type { Directive, Word } from '../../directive.js';
-import type { AdminConfig, LogConfig, MetricsConfig, TandemConfig } from '../../model/tandem.js';
+import type { AdminConfig, DumpConfig, LogConfig, MetricsConfig, TandemConfig } from '../../model/tandem.js';
+import { adminListenProblem } from '../../../admin/listen-policy.js';
 import { parseHostPort } from './host-port.js';
 
 /** Defaults for everything tandem.conf may say: all metric families on, keepalived-style text logs. */
@@ -77,6 +78,21 @@ function adaptLog(d: Directive, out: Diagnostic[]): LogConfig {
   return l;
 }
 
+function adaptDumps(d: Directive, out: Diagnostic[], path: (w: Word) => string): DumpConfig {
+  // `dumps { data FILE; stats FILE; json FILE; }`: keepalived writes fixed names under /tmp; an
+  // exporter configured for other paths (or a read-only /tmp) needs them elsewhere.
+  const c: Mutable<DumpConfig> = {};
+  for (const x of d.block ?? []) {
+    if (x.name !== 'data' && x.name !== 'stats' && x.name !== 'json') {
+      out.push(configError('TANDEM_CONFIG_UNKNOWN', `unknown directive "${x.name}" in dumps`, x.loc));
+      continue;
+    }
+    const w = oneArg(x, out);
+    if (w !== undefined) c[x.name] = path(w);
+  }
+  return c;
+}
+
 function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
   // `admin HOST:PORT [token=SECRET];`
   const [addr, ...rest] = d.args;
@@ -94,7 +110,14 @@ function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
     if (w.text.startsWith('token=') && w.text.length > 6) token = w.text.slice(6);
     else out.push(configError('TANDEM_CONFIG_VALUE', `unknown admin parameter "${w.text}"`, w.loc));
   }
-  return token === undefined ? hp : { ...hp, token };
+  const admin = token === undefined ? hp : { ...hp, token };
+  // Refused here, with the directive's location, rather than at start (src/admin/listen-policy.ts).
+  const problem = adminListenProblem(admin);
+  if (problem !== undefined) {
+    out.push(configError('TANDEM_CONFIG_ADMIN_INSECURE', problem, addr.loc));
+    return undefined;
+  }
+  return admin;
 }
 
 /**
@@ -108,7 +131,7 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
   const path = (w: Word) => resolve(dirname(w.loc.file), w.text);
   const seen = new Map<string, Directive>();
   for (const d of directives) {
-    const single = ['keepalived', 'nginx', 'admin', 'pid', 'config_id', 'metrics', 'log'];
+    const single = ['keepalived', 'nginx', 'admin', 'pid', 'config_id', 'metrics', 'log', 'dumps'];
     const earlier = seen.get(d.name);
     if (single.includes(d.name) && earlier !== undefined) {
       out.push(configError('TANDEM_CONFIG_DUPLICATE', `"${d.name}" directive is duplicate`, d.loc));
@@ -153,6 +176,9 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
       }
       case 'metrics':
         c.metrics = adaptMetrics(d, out);
+        break;
+      case 'dumps':
+        c.dumps = adaptDumps(d, out, path);
         break;
       case 'log':
         c.log = adaptLog(d, out);
