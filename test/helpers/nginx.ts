@@ -1,0 +1,104 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Whether the real nginx binary is installed (tests skip loudly without it, fail under CI). */
+export function nginxAvailable(): boolean {
+  return spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0;
+}
+
+/** A free loopback TCP port (bound then released, as nginx needs a fixed number). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a !== null ? a.port : 0;
+      s.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+/** A running nginx in its own temporary prefix. */
+export interface RunningNginx {
+  readonly dir: string;
+  readonly port: number;
+  /** The error log's text so far. */
+  errorLog(): string;
+  /** The access log's text so far. */
+  accessLog(): string;
+  /** Stops nginx (by pid) and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real nginx in the foreground, one process (`master_process off`, so balancer state is
+ * the one worker's), with logs, pid and temp paths inside a fresh temporary directory. `http` is the
+ * body of the `http {}` block; `PORT` and `DIR` in it are replaced.
+ */
+export async function startNginx(http: string, preamble = ''): Promise<RunningNginx> {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-nginx-'));
+  const port = await freePort();
+  const conf = `${preamble}
+daemon off;
+master_process off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/e.log warn;
+events { worker_connections 1024; }
+http {
+  client_body_temp_path ${dir}/t1; proxy_temp_path ${dir}/t2; fastcgi_temp_path ${dir}/t3;
+  uwsgi_temp_path ${dir}/t4; scgi_temp_path ${dir}/t5;
+${http.replaceAll('PORT', String(port)).replaceAll('DIR', dir)}
+}
+`;
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child: ChildProcess = spawn('nginx', ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/e.log`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let dead = false;
+  void exited.then(() => (dead = true));
+  const read = (f: string): string => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
+  const stop = async (): Promise<void> => {
+    if (!dead && child.pid !== undefined) {
+      try {
+        process.kill(child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const t = setTimeout(() => {
+        if (!dead && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      }, 2000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 200; i++) {
+    if (dead) break;
+    if (await canConnect(port)) return { dir, port, errorLog: () => read('e.log'), accessLog: () => read('a.log'), stop };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const log = read('e.log');
+  await stop();
+  throw new Error(`nginx did not start: ${stderr}${log}`);
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createConnection({ port, host: '127.0.0.1' });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
