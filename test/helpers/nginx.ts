@@ -58,24 +58,34 @@ ${http.replaceAll('PORT', String(port)).replaceAll('DIR', dir)}
 }
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = spawn('nginx', ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/e.log`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'nginx',
+    ['-p', `${dir}/`, '-c', `${dir}/nginx.conf`, '-e', `${dir}/e.log`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let dead = false;
-  void exited.then(() => (dead = true));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
+  const state = { dead: false };
+  void exited.then(() => {
+    state.dead = true;
+  });
   const read = (f: string): string => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '');
   const stop = async (): Promise<void> => {
-    if (!dead && child.pid !== undefined) {
+    if (!state.dead && child.pid !== undefined) {
       try {
         process.kill(child.pid, 'SIGTERM');
       } catch {
         // already gone
       }
       const t = setTimeout(() => {
-        if (!dead && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+        if (!state.dead && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
       }, 2000);
       await exited;
       clearTimeout(t);
@@ -83,8 +93,9 @@ ${http.replaceAll('PORT', String(port)).replaceAll('DIR', dir)}
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 200; i++) {
-    if (dead) break;
-    if (await canConnect(port)) return { dir, port, errorLog: () => read('e.log'), accessLog: () => read('a.log'), stop };
+    if (state.dead) break;
+    if (await canConnect(port))
+      return { dir, port, errorLog: () => read('e.log'), accessLog: () => read('a.log'), stop };
     await new Promise((r) => setTimeout(r, 25));
   }
   const log = read('e.log');
@@ -99,6 +110,8 @@ function canConnect(port: number): Promise<boolean> {
       s.destroy();
       resolve(true);
     });
-    s.once('error', () => resolve(false));
+    s.once('error', () => {
+      resolve(false);
+    });
   });
 }

@@ -15,7 +15,8 @@ const clients: Step[] = Array.from({ length: 200 }, (_, i) => ({
   from: `127.${1 + (i % 5)}.${(i * 37) % 256}.${2 + (i % 250)}`,
 }));
 
-const keys = (n: number, prefix = '/k/'): Step[] => Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i * 7919}` }));
+const keys = (n: number, prefix = '/k/'): Step[] =>
+  Array.from({ length: n }, (_, i) => ({ path: `${prefix}${i * 7919}` }));
 
 describe('ip_hash matches nginx', { skip }, () => {
   it('200 client addresses over three peers with weights 1,2,1', async () => {
@@ -35,7 +36,12 @@ describe('ip_hash matches nginx', { skip }, () => {
       name: 'ip_hash-down-dead',
       method: 'ip_hash',
       backends: [{ id: 'a' }, { id: 'b' }, { id: 'x', dead: true }, { id: 'c' }],
-      servers: [{ backend: 'a' }, { backend: 'b', params: { down: true } }, { backend: 'x' }, { backend: 'c' }],
+      servers: [
+        { backend: 'a' },
+        { backend: 'b', params: { down: true } },
+        { backend: 'x' },
+        { backend: 'c' },
+      ],
       steps: clients,
     });
     assert.equal(tally(real.outcomes).b, undefined);
@@ -81,7 +87,12 @@ describe('hash KEY matches nginx', { skip }, () => {
       method: 'hash',
       options: { key: '$request_uri' },
       backends: [{ id: 'a' }, { id: 'x', dead: true }, { id: 'b' }, { id: 'd' }],
-      servers: [{ backend: 'a' }, { backend: 'x' }, { backend: 'b' }, { backend: 'd', params: { down: true } }],
+      servers: [
+        { backend: 'a' },
+        { backend: 'x' },
+        { backend: 'b' },
+        { backend: 'd', params: { down: true } },
+      ],
       steps: keys(200),
     });
     assert.ok(real.outcomes.some((o) => o.ua.startsWith('x, ')));
@@ -103,7 +114,14 @@ describe('hash KEY matches nginx', { skip }, () => {
   it('without next_upstream a 502 peer is returned as is; with http_502 every request succeeds', async () => {
     const backends = [{ id: 'a' }, { id: 'b', behaviour: () => 502 }, { id: 'c' }];
     const servers = [{ backend: 'a' }, { backend: 'b' }, { backend: 'c' }];
-    const plain = await differential({ name: 'hash-502', method: 'hash', options: { key: '$request_uri' }, backends, servers, steps: keys(20) });
+    const plain = await differential({
+      name: 'hash-502',
+      method: 'hash',
+      options: { key: '$request_uri' },
+      backends,
+      servers,
+      steps: keys(20),
+    });
     assert.ok(plain.real.outcomes.some((o) => o.status === 502 && o.backend === 'b'));
     const retried = await differential({
       name: 'hash-502-next',
@@ -125,7 +143,11 @@ describe('hash KEY consistent matches nginx', { skip }, () => {
       method: 'hash',
       options: { key: '$request_uri', consistent: true },
       backends: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
-      servers: [{ backend: 'a', params: { weight: 2 } }, { backend: 'b', params: { weight: 3 } }, { backend: 'c' }],
+      servers: [
+        { backend: 'a', params: { weight: 2 } },
+        { backend: 'b', params: { weight: 3 } },
+        { backend: 'c' },
+      ],
       steps: keys(200),
     });
   });
@@ -133,12 +155,17 @@ describe('hash KEY consistent matches nginx', { skip }, () => {
   it('a failing peer moves only its own keys to the next ring points', async () => {
     // One run, so the ports (and the ring) are the same: b answers `?live` and closes on `?dead`;
     // the key is $uri, which leaves the query out.
-    const pass = (q: string): Step[] => Array.from({ length: 200 }, (_, i) => ({ path: `/k/${i * 7919}?${q}` }));
+    const pass = (q: string): Step[] =>
+      Array.from({ length: 200 }, (_, i) => ({ path: `/k/${i * 7919}?${q}` }));
     const { real } = await differential({
       name: 'chash-dead',
       method: 'hash',
       options: { key: '$uri', consistent: true },
-      backends: [{ id: 'a' }, { id: 'b', behaviour: (p) => (p.endsWith('?dead') ? 'close' : 'ok') }, { id: 'c' }],
+      backends: [
+        { id: 'a' },
+        { id: 'b', behaviour: (p) => (p.endsWith('?dead') ? 'close' : 'ok') },
+        { id: 'c' },
+      ],
       servers: [{ backend: 'a' }, { backend: 'b' }, { backend: 'c' }],
       steps: [...pass('live'), ...pass('dead')],
     });

@@ -45,7 +45,11 @@ describe('least_conn matches nginx', { skip }, () => {
       name: 'lc-weights',
       method: 'least_conn',
       backends: [{ id: 'x', behaviour: hang }, { id: 'a' }, { id: 'b' }],
-      servers: [{ backend: 'x', params: { weight: 4 } }, { backend: 'a' }, { backend: 'b', params: { weight: 2 } }],
+      servers: [
+        { backend: 'x', params: { weight: 4 } },
+        { backend: 'a' },
+        { backend: 'b', params: { weight: 2 } },
+      ],
       steps: [...holds(1), ...gets(6), { release: true }],
     });
     assert.equal(seq(real.outcomes), 'xbabbab');
@@ -84,7 +88,11 @@ describe('random keeps nginx invariants', { skip }, () => {
       name: 'random',
       method: 'random',
       backends: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
-      servers: [{ backend: 'a' }, { backend: 'b', params: { weight: 3 } }, { backend: 'c', params: { down: true } }],
+      servers: [
+        { backend: 'a' },
+        { backend: 'b', params: { weight: 3 } },
+        { backend: 'c', params: { down: true } },
+      ],
       steps: gets(200),
     });
     for (const outcomes of [r.real, r.sim]) {
@@ -110,7 +118,10 @@ describe('random keeps nginx invariants', { skip }, () => {
     });
     for (const outcomes of [r.real, r.sim]) {
       const busy = outcomes[0]?.backend;
-      assert.ok(outcomes.slice(1).every((o) => o.backend !== busy && o.status === 200), seq(outcomes));
+      assert.ok(
+        outcomes.slice(1).every((o) => o.backend !== busy && o.status === 200),
+        seq(outcomes),
+      );
     }
   });
 
@@ -123,6 +134,10 @@ describe('random keeps nginx invariants', { skip }, () => {
       servers: [{ backend: 'x' }, { backend: 'd', params: { down: true } }, { backend: 'a' }],
       steps: gets(10),
     });
-    for (const outcomes of [r.real, r.sim]) assert.ok(outcomes.every((o) => o.backend === 'a'), seq(outcomes));
+    for (const outcomes of [r.real, r.sim])
+      assert.ok(
+        outcomes.every((o) => o.backend === 'a'),
+        seq(outcomes),
+      );
   });
 });

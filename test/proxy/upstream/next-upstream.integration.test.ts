@@ -36,7 +36,11 @@ describe('proxy_next_upstream matches nginx', { skip }, () => {
       });
       assert.equal(real.outcomes[0]?.us, `${code}, 200`);
       assert.ok(!real.outcomes.slice(1).some((o) => o.backend === 'a'), 'a was disabled');
-      assert.ok(real.log.includes('[warn] upstream server temporarily disabled while reading response header from upstream'));
+      assert.ok(
+        real.log.includes(
+          '[warn] upstream server temporarily disabled while reading response header from upstream',
+        ),
+      );
     });
   }
 
@@ -116,7 +120,11 @@ describe('proxy_next_upstream matches nginx', { skip }, () => {
     const backup = await differential({
       name: 'tries-backup',
       backends,
-      servers: [{ backend: 'a' }, { backend: 'b', params: { backup: true } }, { backend: 'c', params: { backup: true } }],
+      servers: [
+        { backend: 'a' },
+        { backend: 'b', params: { backup: true } },
+        { backend: 'c', params: { backup: true } },
+      ],
       next: { conditions: ['http_404'], tries: 2 },
       steps: gets(1),
     });
@@ -140,7 +148,11 @@ describe('proxy_next_upstream matches nginx', { skip }, () => {
       steps: [{ path: '/x' }, ...gets(2)],
     });
     assert.equal(seq(off.real.outcomes), '-bb');
-    assert.ok(off.real.log.includes('[warn] upstream server temporarily disabled while reading response header from upstream'));
+    assert.ok(
+      off.real.log.includes(
+        '[warn] upstream server temporarily disabled while reading response header from upstream',
+      ),
+    );
   });
 
   it('timeout: retried when listed, 504 when not; the warning comes before "upstream timed out"', async () => {
@@ -166,6 +178,23 @@ describe('proxy_next_upstream matches nginx', { skip }, () => {
       '[warn] upstream server temporarily disabled while reading response header from upstream',
       '[error] upstream timed out (110: Connection timed out) while reading response header from upstream',
     ]);
+  });
+
+  it('proxy_next_upstream_timeout stops retrying once the budget from the first attempt is spent', async () => {
+    const slow = () => 'timeout' as const;
+    const { real } = await differential({
+      name: 'next-timeout',
+      backends: [
+        { id: 'a', behaviour: slow },
+        { id: 'b', behaviour: slow },
+        { id: 'c', behaviour: slow },
+      ],
+      servers: [{ backend: 'a' }, { backend: 'b' }, { backend: 'c' }],
+      readTimeout: 300,
+      next: { conditions: ['error', 'timeout'], timeout: 500 },
+      steps: gets(1),
+    });
+    assert.equal(real.outcomes[0]?.us, '504, 504');
   });
 
   it('non_idempotent: a POST that reached the peer is retried only when listed; a refused POST always', async () => {

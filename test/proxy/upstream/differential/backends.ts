@@ -52,7 +52,9 @@ export class Backends {
         (s) =>
           new Promise<void>((resolve) => {
             s.closeAllConnections();
-            s.close(() => resolve());
+            s.close(() => {
+              resolve();
+            });
           }),
       ),
     );

@@ -108,7 +108,13 @@ export async function runReal(sc: Scenario): Promise<RealRun> {
       if (m !== null) uaOf.set(Number(m[1]), { ua: mapPorts(m[2] ?? '', backends), us: m[3] ?? '' });
     }
     const outcomes = got.map((r, i) => ({ ...r, ua: uaOf.get(i)?.ua ?? '?', us: uaOf.get(i)?.us ?? '?' }));
-    return { outcomes, times, log: parseErrorLog(nginx.errorLog()), ports: backends.ports, counts: backends.counts };
+    return {
+      outcomes,
+      times,
+      log: parseErrorLog(nginx.errorLog()),
+      ports: backends.ports,
+      counts: backends.counts,
+    };
   } finally {
     await nginx.stop();
     await backends.stop();

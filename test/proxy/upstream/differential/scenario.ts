@@ -65,7 +65,7 @@ export interface Outcome {
 
 /** Evaluates the hash key variable for a step (the proxy's job in production). */
 export function hashKeyOf(key: string | undefined, path: string, from: string): string {
-  switch (key) {
+  switch (key ?? '') {
     case '$request_uri':
       return path;
     case '$uri':

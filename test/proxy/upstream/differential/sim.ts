@@ -42,7 +42,12 @@ export interface SimRun {
  * ring), the same request sequence at the same wall-clock seconds, and the backends' behaviours
  * played as the outcomes the proxy would report. This is the loop the HTTP proxy runs per request.
  */
-export function simulate(sc: Scenario, ports: ReadonlyMap<string, number>, times: readonly number[], seed = 7): SimRun {
+export function simulate(
+  sc: Scenario,
+  ports: ReadonlyMap<string, number>,
+  times: readonly number[],
+  seed = 7,
+): SimRun {
   const clock = new VirtualClock(0, 0);
   const byAddr = new Map<string, string>();
   const servers = sc.servers.map((s) => {
@@ -80,7 +85,10 @@ export function simulate(sc: Scenario, ports: ReadonlyMap<string, number>, times
     const start = clock.now();
     const from = step.from ?? '127.0.0.1';
     const method = step.method ?? 'GET';
-    const req = upstream.begin({ remoteAddr: from, hashKey: hashKeyOf(sc.options?.key, step.path, from) }, conf.tries);
+    const req = upstream.begin(
+      { remoteAddr: from, hashKey: hashKeyOf(sc.options?.key, step.path, from) },
+      conf.tries,
+    );
     const ua: string[] = [];
     const us: string[] = [];
     for (;;) {
@@ -128,7 +136,12 @@ export function simulate(sc: Scenario, ports: ReadonlyMap<string, number>, times
       for (const l of r.log) log.push(`[${l.level}] ${l.message}`);
       us.push(String(r.status));
       if (r.retry) continue;
-      outcomes[index] = { backend: r.passThrough ? id : '-', status: r.status, ua: ua.join(', '), us: us.join(', ') };
+      outcomes[index] = {
+        backend: r.passThrough ? id : '-',
+        status: r.status,
+        ua: ua.join(', '),
+        us: us.join(', '),
+      };
       break;
     }
   }
