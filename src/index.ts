@@ -76,7 +76,7 @@ export {
   crc32String,
   crc32Uint32LE,
 } from './proxy/upstream/crc32.js';
-export { ipHashBytes, ipv6Bytes } from './proxy/upstream/client-address.js';
+export { ipHashBytes, ipHashBytesInto, ipv6Bytes } from './proxy/upstream/client-address.js';
 export type { StrategyDeps } from './core/plugin.js';
 export {
   NEXT_UPSTREAM_DEFAULTS,

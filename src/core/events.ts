@@ -42,7 +42,9 @@ export class EventBus<M extends object = EventMap> {
       try {
         (listener as EventListener<M[K]>)(payload);
       } catch (err) {
-        this.#log.error(`bus listener for ${String(event)} threw: ${messageOf(err)}`, { event: String(event) });
+        this.#log.error(`bus listener for ${String(event)} threw: ${messageOf(err)}`, {
+          event: String(event),
+        });
       }
     }
   }

@@ -10,7 +10,8 @@ export interface CompiledGrammar {
 }
 
 /** The outcome of running a grammar over one file's text. */
-export type GrammarOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Diagnostic };
+export type GrammarOutcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Diagnostic };
 
 interface NearleyTokenError {
   token?: { value?: unknown; line?: number; col?: number; text?: string };
@@ -42,7 +43,10 @@ export function runGrammar<T>(
     const tok = e.token;
     if (tok?.line !== undefined && tok.col !== undefined) {
       const shown = tok.text ?? (typeof tok.value === 'string' ? tok.value : '');
-      return { ok: false, error: configError('TANDEM_CONFIG_SYNTAX', `unexpected "${shown}"`, at(tok.line, tok.col)) };
+      return {
+        ok: false,
+        error: configError('TANDEM_CONFIG_SYNTAX', `unexpected "${shown}"`, at(tok.line, tok.col)),
+      };
     }
     // moo throws for text no rule matches; its message carries "line N col M".
     const m = /line (\d+) col (\d+)/.exec(err instanceof Error ? err.message : '');
@@ -56,7 +60,11 @@ export function runGrammar<T>(
     const end = lastLineCol(text);
     return {
       ok: false,
-      error: configError('TANDEM_CONFIG_UNEXPECTED_EOF', 'unexpected end of file, expecting ";" or "}"', at(end.line, end.col)),
+      error: configError(
+        'TANDEM_CONFIG_UNEXPECTED_EOF',
+        'unexpected end of file, expecting ";" or "}"',
+        at(end.line, end.col),
+      ),
     };
   }
   return { ok: true, value: first };
