@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { nginxAvailable } from '../../../helpers/nginx.js';
+import { nginxAvailable, nginxStreamAvailable } from '../../../helpers/nginx.js';
 import { runReal, type RealRun } from './real.js';
+import { runRealStream } from './real-stream.js';
 import type { Outcome, Scenario } from './scenario.js';
 import { simulate, type SimRun } from './sim.js';
 
@@ -21,6 +22,25 @@ export async function differential(sc: Scenario): Promise<{ real: RealRun; sim: 
   const sim = simulate(sc, real.ports, real.times);
   assert.deepEqual(sim.outcomes, real.outcomes, `${sc.name}: outcomes differ from nginx`);
   assert.deepEqual(sim.log, real.log, `${sc.name}: error log differs from nginx`);
+  return { real, sim };
+}
+
+/** `skip` option for stream differential suites (needs Debian's libnginx-mod-stream). */
+export function skipWithoutNginxStream(): string | false {
+  if (nginxStreamAvailable()) return false;
+  if (process.env.CI === 'true') throw new Error('nginx with libnginx-mod-stream is required under CI=true');
+  process.stderr.write(
+    'SKIPPING nginx stream differential tests: nginx or libnginx-mod-stream is not installed\n',
+  );
+  return 'nginx stream module not installed';
+}
+
+/** {@link differential} for the stream (TCP) proxy: connections instead of requests. */
+export async function streamDifferential(sc: Scenario): Promise<{ real: RealRun; sim: SimRun }> {
+  const real = await runRealStream(sc);
+  const sim = simulate(sc, real.ports, real.times, 7, true);
+  assert.deepEqual(sim.outcomes, real.outcomes, `${sc.name}: stream outcomes differ from nginx`);
+  assert.deepEqual(sim.log, real.log, `${sc.name}: stream error log differs from nginx`);
   return { real, sim };
 }
 
