@@ -99,6 +99,16 @@ export class PeerRequest {
   }
 
   /**
+   * The stream proxy's "connected" notification (nginx `ngx_stream_upstream_notify_round_robin_peer`,
+   * TCP only): a successful connect already clears the fails of a peer selected after its failure
+   * window, before the session ends. The HTTP proxy does not call this.
+   */
+  connected(): void {
+    const p = this.current;
+    if (p !== undefined && p.accessed < p.checked) p.fails = 0;
+  }
+
+  /**
    * Reports how the attempt on the current peer ended (nginx `free_round_robin_peer`). A failure
    * counts toward max_fails and lowers effective_weight by weight div max_fails; a success clears
    * the fails only if the peer was selected after its last failure window (`accessed < checked`).

@@ -117,6 +117,22 @@ describe('max_fails and fail_timeout', () => {
     assert.equal(served, 9, 'upstream.t: disabled after its 9th request');
   });
 
+  it('stream: a successful connect of the probe clears fails before the session ends', () => {
+    const { upstream, clock } = testUpstream('round_robin', [['a', { failTimeout: 1000 }], 'b']);
+    const r0 = upstream.begin();
+    r0.pick();
+    r0.free('failed');
+    clock.advance(2000);
+    const a = upstream.primary.peers[0]!;
+    a.effectiveWeight = a.weight;
+    a.currentWeight = 10;
+    const probe = upstream.begin();
+    assert.equal(probe.pick(), a);
+    probe.connected();
+    assert.equal(a.fails, 0);
+    probe.free('ok');
+  });
+
   it('max_fails=0 turns accounting off', () => {
     const { upstream } = testUpstream('round_robin', [['a', { maxFails: 0 }], 'b']);
     for (let i = 0; i < 4; i++) {

@@ -111,6 +111,8 @@ export function simulate(
         counts.set(id, c);
         action = behaviour.get(id)?.(step.path, c) ?? 'ok';
       }
+      // The stream module clears fails as soon as the TCP connect succeeds.
+      if (stream && !dead.has(id)) req.connected();
       if (action === 'hang') {
         held.push({ req, index, backend: id, ua, us });
         outcomes[index] = { backend: '?', status: 0, ua: '', us: '' };
