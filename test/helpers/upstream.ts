@@ -16,7 +16,8 @@ import {
   type Upstream,
 } from '../../src/index.js';
 
-const PLUGINS: Readonly<Record<string, StrategyPlugin>> = {
+/** The built-in strategy plugins by method, as the kernel's registry will hold them. */
+export const STRATEGY_PLUGINS: Readonly<Record<string, StrategyPlugin>> = {
   round_robin: roundRobinPlugin,
   ip_hash: ipHashPlugin,
   hash: hashPlugin,
@@ -36,7 +37,7 @@ export function testUpstream(
 ): { upstream: Upstream; clock: VirtualClock } {
   const clock = new VirtualClock(0, 1_700_000_000_000);
   const params = servers.map((s) => (typeof s === 'string' ? serverParams(s) : serverParams(s[0], s[1])));
-  const plugin = PLUGINS[method];
+  const plugin = STRATEGY_PLUGINS[method];
   if (plugin === undefined) throw new Error(`unknown method ${method}`);
   const upstream = createUpstream({ name: 'u', method, options, servers: params }, plugin, { clock, random });
   return { upstream, clock };

@@ -3,17 +3,7 @@ import type { Scenario } from './scenario.js';
 
 /** The `http {}` body for a case: access log with the upstream variables, the upstream, one location. */
 export function nginxHttpBlock(sc: Scenario, ports: ReadonlyMap<string, number>): string {
-  const servers = sc.servers.map((s) => {
-    const p = { ...SERVER_DEFAULTS, ...s.params };
-    const parts = [`server 127.0.0.1:${ports.get(s.backend) ?? 0}`];
-    if (p.weight !== 1) parts.push(`weight=${p.weight}`);
-    if (p.maxFails !== 1) parts.push(`max_fails=${p.maxFails}`);
-    if (p.failTimeout !== 10_000) parts.push(`fail_timeout=${p.failTimeout / 1000}s`);
-    if (p.maxConns > 0) parts.push(`max_conns=${p.maxConns}`);
-    if (p.backup) parts.push('backup');
-    if (p.down) parts.push('down');
-    return `    ${parts.join(' ')};`;
-  });
+  const servers = serverLines(sc, ports);
   const loc: string[] = [];
   if (sc.next?.conditions !== undefined) loc.push(`proxy_next_upstream ${sc.next.conditions.join(' ')};`);
   if (sc.next?.tries !== undefined) loc.push(`proxy_next_upstream_tries ${sc.next.tries};`);
@@ -35,7 +25,8 @@ ${servers.join('\n')}
   }`;
 }
 
-function methodLine(sc: Scenario): string {
+/** The balancing directive of a case (none for round robin). */
+export function methodLine(sc: Scenario): string {
   switch (sc.method ?? 'round_robin') {
     case 'ip_hash':
       return 'ip_hash;';
@@ -48,4 +39,19 @@ function methodLine(sc: Scenario): string {
     default:
       return '';
   }
+}
+
+/** The `server` lines of the upstream, nginx defaults left out, on the backends' real ports. */
+export function serverLines(sc: Scenario, ports: ReadonlyMap<string, number>): string[] {
+  return sc.servers.map((s) => {
+    const p = { ...SERVER_DEFAULTS, ...s.params };
+    const parts = [`server 127.0.0.1:${ports.get(s.backend) ?? 0}`];
+    if (p.weight !== 1) parts.push(`weight=${p.weight}`);
+    if (p.maxFails !== 1) parts.push(`max_fails=${p.maxFails}`);
+    if (p.failTimeout !== 10_000) parts.push(`fail_timeout=${p.failTimeout / 1000}s`);
+    if (p.maxConns > 0) parts.push(`max_conns=${p.maxConns}`);
+    if (p.backup) parts.push('backup');
+    if (p.down) parts.push('down');
+    return `    ${parts.join(' ')};`;
+  });
 }

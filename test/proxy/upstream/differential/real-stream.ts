@@ -1,31 +1,14 @@
 import { connect } from 'node:net';
-import { SERVER_DEFAULTS } from '../../../../src/index.js';
 import { startNginx } from '../../../helpers/nginx.js';
+import { drive } from './drive.js';
+import { methodLine, serverLines } from './nginx-conf.js';
 import { parseErrorLog, type RealRun } from './real.js';
 import type { Outcome, Scenario } from './scenario.js';
 import { TcpBackends } from './tcp-backends.js';
 
 /** The `stream {}` body for a case: an access log keyed by client port, the upstream, one server. */
 export function nginxStreamBlock(sc: Scenario, ports: ReadonlyMap<string, number>): string {
-  const servers = sc.servers.map((s) => {
-    const p = { ...SERVER_DEFAULTS, ...s.params };
-    const parts = [`server 127.0.0.1:${ports.get(s.backend) ?? 0}`];
-    if (p.weight !== 1) parts.push(`weight=${p.weight}`);
-    if (p.maxFails !== 1) parts.push(`max_fails=${p.maxFails}`);
-    if (p.failTimeout !== 10_000) parts.push(`fail_timeout=${p.failTimeout / 1000}s`);
-    if (p.maxConns > 0) parts.push(`max_conns=${p.maxConns}`);
-    if (p.backup) parts.push('backup');
-    if (p.down) parts.push('down');
-    return `    ${parts.join(' ')};`;
-  });
-  const method =
-    sc.method === 'hash'
-      ? `hash ${sc.options?.key ?? '$remote_addr'}${sc.options?.consistent === true ? ' consistent' : ''};`
-      : sc.method === 'least_conn'
-        ? 'least_conn;'
-        : sc.method === 'random'
-          ? `random${sc.options?.two === true ? ' two' : ''};`
-          : '';
+  const servers = serverLines(sc, ports);
   const srv: string[] = [];
   if (sc.next?.conditions?.includes('off') === true) srv.push('proxy_next_upstream off;');
   if (sc.next?.tries !== undefined) srv.push(`proxy_next_upstream_tries ${sc.next.tries};`);
@@ -33,7 +16,7 @@ export function nginxStreamBlock(sc: Scenario, ports: ReadonlyMap<string, number
   log_format lb '$remote_addr:$remote_port $status ua="$upstream_addr"';
   access_log DIR/s.log lb;
   upstream u {
-    ${method}
+    ${methodLine(sc)}
 ${servers.join('\n')}
   }
   server {
@@ -76,32 +59,17 @@ export async function runRealStream(sc: Scenario): Promise<RealRun> {
     await backends.stop();
     throw e;
   });
-  const conns: Conn[] = [];
-  const times: number[] = [];
   try {
-    let pending: Promise<string>[] = [];
-    for (const step of sc.steps) {
-      if ('pause' in step) {
-        await new Promise((r) => setTimeout(r, step.pause));
-      } else if ('release' in step) {
-        backends.release();
-        await Promise.all(pending);
-        pending = [];
-      } else {
-        times.push(Date.now());
-        const held = backends.nextHeld();
+    const { results, times } = await drive(sc, {
+      start: async (step) => {
         const c = await open(nginx.port, step.from ?? '127.0.0.1');
-        conns.push(c);
-        if (step.hold === true) {
-          pending.push(c.data);
-          await Promise.race([c.data, held]);
-        } else {
-          await c.data;
-        }
-      }
-    }
-    backends.release();
-    const data = await Promise.all(conns.map((c) => c.data));
+        return { done: c.data.then((data) => ({ local: c.local, data })) };
+      },
+      nextHeld: () => backends.nextHeld(),
+      release: () => {
+        backends.release();
+      },
+    });
     await new Promise((r) => setTimeout(r, 50));
     const byClient = new Map<string, { status: number; ua: string }>();
     for (const line of nginx.streamLog().split('\n')) {
@@ -113,10 +81,10 @@ export async function runRealStream(sc: Scenario): Promise<RealRun> {
       );
       byClient.set(m[1] ?? '', { status: Number(m[2]), ua });
     }
-    const outcomes: Outcome[] = conns.map((c, i) => {
+    const outcomes: Outcome[] = results.map((c) => {
       const l = byClient.get(c.local);
       return {
-        backend: data[i] === '' ? '-' : (data[i] ?? '-'),
+        backend: c.data === '' ? '-' : c.data,
         status: l?.status ?? 0,
         ua: l?.ua ?? '?',
         us: '',

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { startNginx } from '../../../helpers/nginx.js';
 import { Backends } from './backends.js';
+import { drive } from './drive.js';
 import { nginxHttpBlock } from './nginx-conf.js';
 import type { Outcome, Scenario } from './scenario.js';
 
@@ -49,13 +50,6 @@ function send(port: number, id: number, path: string, method: string, from: stri
   });
 }
 
-/** Waits until the wall clock is at least 150 ms away from a second boundary (nginx's cached seconds). */
-async function alignToSecond(): Promise<void> {
-  const ms = Date.now() % 1000;
-  if (ms > 150 && ms < 850) return;
-  await new Promise((r) => setTimeout(r, ms >= 850 ? 1150 - ms : 150 - ms + 1));
-}
-
 /** Parses nginx's error log into `[level] message` lines. */
 export function parseErrorLog(text: string): string[] {
   const out: string[] = [];
@@ -73,34 +67,17 @@ export async function runReal(sc: Scenario): Promise<RealRun> {
     await backends.stop();
     throw e;
   });
-  const replies: Promise<Reply>[] = [];
-  const times: number[] = [];
   try {
-    let pending: Promise<Reply>[] = [];
-    for (const step of sc.steps) {
-      if ('pause' in step) {
-        await new Promise((r) => setTimeout(r, step.pause));
-      } else if ('release' in step) {
+    const { results: got, times } = await drive(sc, {
+      start: (step, id) =>
+        Promise.resolve({
+          done: send(nginx.port, id, step.path, step.method ?? 'GET', step.from ?? '127.0.0.1'),
+        }),
+      nextHeld: () => backends.nextHeld(),
+      release: () => {
         backends.release();
-        await Promise.all(pending);
-        pending = [];
-      } else {
-        if (sc.timed === true) await alignToSecond();
-        const id = replies.length;
-        times.push(Date.now());
-        const held = backends.nextHeld();
-        const p = send(nginx.port, id, step.path, step.method ?? 'GET', step.from ?? '127.0.0.1');
-        replies.push(p);
-        if (step.hold === true) {
-          pending.push(p);
-          await Promise.race([p, held]);
-        } else {
-          await p;
-        }
-      }
-    }
-    backends.release();
-    const got = await Promise.all(replies);
+      },
+    });
     await new Promise((r) => setTimeout(r, 50)); // let nginx flush its access log line
     const uaOf = new Map<number, { ua: string; us: string }>();
     for (const line of nginx.accessLog().split('\n')) {

@@ -5,29 +5,16 @@ import {
   createUpstream,
   failureKindOfStatus,
   finishAttempt,
-  hashPlugin,
-  ipHashPlugin,
-  leastConnPlugin,
   nextUpstreamMask,
-  randomPlugin,
-  roundRobinPlugin,
   seededRandom,
   serverParams,
   type AttemptFailure,
   type NextUpstreamConfig,
   type PeerRequest,
-  type StrategyPlugin,
   type Upstream,
 } from '../../../../src/index.js';
+import { STRATEGY_PLUGINS } from '../../../helpers/upstream.js';
 import { hashKeyOf, type Action, type Outcome, type Scenario } from './scenario.js';
-
-const PLUGINS: Readonly<Record<string, StrategyPlugin>> = {
-  round_robin: roundRobinPlugin,
-  ip_hash: ipHashPlugin,
-  hash: hashPlugin,
-  least_conn: leastConnPlugin,
-  random: randomPlugin,
-};
 
 /** The simulation's result: outcomes per request step and nginx-style log lines. */
 export interface SimRun {
@@ -56,7 +43,7 @@ export function simulate(
     byAddr.set(name, s.backend);
     return serverParams(name, s.params);
   });
-  const plugin = PLUGINS[sc.method ?? 'round_robin'];
+  const plugin = STRATEGY_PLUGINS[sc.method ?? 'round_robin'];
   if (plugin === undefined) throw new Error(`no strategy ${sc.method ?? ''}`);
   const params = { name: 'u', method: sc.method ?? 'round_robin', options: sc.options ?? {}, servers };
   const upstream = createUpstream(params, plugin, { clock, random: seededRandom(seed) });
