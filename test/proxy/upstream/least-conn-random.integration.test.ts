@@ -125,6 +125,24 @@ describe('random keeps nginx invariants', { skip }, () => {
     }
   });
 
+  it('upstream_random.t: random two with max_conns 2/1 serves 2/1 of 3 parallel requests', async () => {
+    const r = await both({
+      name: 'random-two-max-conns',
+      method: 'random',
+      options: { two: true },
+      backends: [
+        { id: 'a', behaviour: hang },
+        { id: 'b', behaviour: hang },
+      ],
+      servers: [
+        { backend: 'a', params: { maxConns: 2 } },
+        { backend: 'b', params: { maxConns: 1 } },
+      ],
+      steps: [...holds(3), { release: true }],
+    });
+    for (const outcomes of [r.real, r.sim]) assert.deepEqual(tally(outcomes), { a: 2, b: 1 });
+  });
+
   it('random over {dead, down, live} sends everything to the live peer', async () => {
     const r = await both({
       name: 'random-dead',

@@ -135,6 +135,32 @@ describe('round robin matches nginx', { skip }, () => {
     assert.equal(seq(real.outcomes), 'aaa-');
   });
 
+  for (const [method, options] of [
+    ['round_robin', {}],
+    ['least_conn', {}],
+    ['ip_hash', {}],
+    ['hash', { key: '$request_uri' }],
+    ['hash', { key: '$request_uri', consistent: true }],
+  ] as const) {
+    it(`upstream_max_conns.t: ${method}${'consistent' in options ? ' consistent' : ''} with limits 1/2 serves 1/2`, async () => {
+      const { real } = await differential({
+        name: `max-conns-${method}`,
+        method,
+        options,
+        backends: [
+          { id: 'a', behaviour: () => 'hang' },
+          { id: 'b', behaviour: () => 'hang' },
+        ],
+        servers: [
+          { backend: 'a', params: { maxConns: 1 } },
+          { backend: 'b', params: { maxConns: 2 } },
+        ],
+        steps: [...Array.from({ length: 4 }, () => ({ path: '/hang', hold: true })), { release: true }],
+      });
+      assert.deepEqual(tally(real.outcomes), { a: 1, b: 2, '-': 1 });
+    });
+  }
+
   it('the effective weight dip after a counted 500 and its recovery (A weight=3 max_fails=3)', async () => {
     const { real } = await differential({
       name: 'eff-dip',
