@@ -56,7 +56,10 @@ export class PeerRequest {
     this.addrLen = 0;
   }
 
-  /** Picks the next peer with the upstream's strategy; undefined means "no live upstreams". */
+  /**
+   * Picks the next peer with the upstream's strategy; undefined means "no live upstreams". The
+   * previous attempt must have been freed first (every taken peer is freed exactly once).
+   */
   pick(): Peer | undefined {
     return this.upstream.strategy.pick(this);
   }

@@ -84,6 +84,19 @@ describe('round robin matches nginx', { skip }, () => {
     assert.deepEqual(tally(real.outcomes), { d: 4, b: 2 });
   });
 
+  it('one primary with a backup is not a single peer: it is disabled and the backup answers', async () => {
+    const { real } = await differential({
+      name: 'one-primary-backup',
+      backends: [{ id: 'x', dead: true }, { id: 'b' }],
+      servers: [{ backend: 'x' }, { backend: 'b', params: { backup: true } }],
+      steps: gets(4),
+    });
+    assert.deepEqual(
+      real.outcomes.map((o) => o.ua),
+      ['x, b', 'b', 'b', 'b'],
+    );
+  });
+
   it('max_conns with held connections spills to the backup, then no live upstreams (502)', async () => {
     const hang = (path: string) => (path === '/hang' ? 'hang' : 'ok');
     const { real } = await differential({
