@@ -56,6 +56,7 @@ export {
 // Load balancing
 export {
   SERVER_DEFAULTS,
+  implicitUpstreamParams,
   serverParams,
   type MethodOptions,
   type ServerParams,

@@ -6,6 +6,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import {
+  VirtualClock,
+  createUpstream,
+  implicitUpstreamParams,
+  roundRobinPlugin,
+  seededRandom,
+} from '../../../src/index.js';
 import { one, run, testUpstream } from '../../helpers/upstream.js';
 
 describe('smooth weighted round robin', () => {
@@ -226,6 +233,29 @@ describe('single peer, backup, max_conns, tries', () => {
     req.pick();
     req.free('failed');
     assert.equal(req.tries, 0);
+  });
+
+  it('an implicit upstream (proxy_pass http://host:port) rotates over its addresses, single with one', () => {
+    const deps = { clock: new VirtualClock(), random: seededRandom(1) };
+    const two = createUpstream(
+      implicitUpstreamParams('app:8080', ['10.0.0.1:8080', '10.0.0.2:8080']),
+      roundRobinPlugin,
+      deps,
+    );
+    const addrs = [0, 1, 2].map(() => {
+      const r = two.begin();
+      const p = r.pick();
+      r.free('ok');
+      return p?.address;
+    });
+    assert.deepEqual(addrs, ['10.0.0.1:8080', '10.0.0.2:8080', '10.0.0.1:8080']);
+    assert.equal(two.primary.peers[0]?.failTimeout, 10);
+    const one1 = createUpstream(
+      implicitUpstreamParams('app:8080', ['10.0.0.1:8080']),
+      roundRobinPlugin,
+      deps,
+    );
+    assert.equal(one1.primary.single, true);
   });
 
   it('a pooled request is reused without allocating a new bitmap', () => {
