@@ -56,6 +56,7 @@ export {
 // Load balancing
 export {
   SERVER_DEFAULTS,
+  implicitUpstreamParams,
   serverParams,
   type MethodOptions,
   type ServerParams,
@@ -76,7 +77,7 @@ export {
   crc32String,
   crc32Uint32LE,
 } from './proxy/upstream/crc32.js';
-export { ipHashBytes, ipv6Bytes } from './proxy/upstream/client-address.js';
+export { ipHashBytes, ipHashBytesInto, ipv6Bytes } from './proxy/upstream/client-address.js';
 export type { StrategyDeps } from './core/plugin.js';
 export {
   NEXT_UPSTREAM_DEFAULTS,

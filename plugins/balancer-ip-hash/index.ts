@@ -5,7 +5,7 @@
  */
 import {
   definePlugin,
-  ipHashBytes,
+  ipHashBytesInto,
   roundRobinPick,
   type Peer,
   type PeerRequest,
@@ -19,16 +19,17 @@ export const ipHash: Strategy = {
   method: 'ip_hash',
   begin(req: PeerRequest, input: PickInput): void {
     req.hash = 89;
-    req.addr = ipHashBytes(input.remoteAddr);
+    req.addrLen = ipHashBytesInto(req.addr, input.remoteAddr);
   },
   pick(req: PeerRequest): Peer | undefined {
     const set = req.set;
     if (req.htries > 20 || set.single || set.totalWeight === 0) return roundRobinPick(req);
     const now = req.upstream.nowSec();
     const addr = req.addr;
+    const len = req.addrLen;
     let h = req.hash;
     for (;;) {
-      for (let i = 0; i < addr.length; i++) h = (h * 113 + (addr[i] ?? 0)) % 6271;
+      for (let i = 0; i < len; i++) h = (h * 113 + (addr[i] ?? 0)) % 6271;
       const p = set.peerAtWeight(h % set.totalWeight);
       if (req.isEligible(p, now)) {
         req.hash = h;

@@ -26,7 +26,9 @@ export const leastConn: Strategy = {
       const now = req.upstream.nowSec();
       let best: Peer | undefined;
       let many = false;
-      for (const p of set.peers) {
+      const peers = set.peers;
+      for (let i = 0; i < peers.length; i++) {
+        const p = peers[i] as Peer;
         if (!req.isEligible(p, now)) continue;
         if (best === undefined || p.conns * best.weight < best.conns * p.weight) {
           best = p;
@@ -41,7 +43,6 @@ export const leastConn: Strategy = {
       }
       if (many) {
         // The round starts at the first tied peer; `best` moves as in nginx, which keeps the ratio.
-        const peers = set.peers;
         let total = 0;
         for (let i = best.index; i < peers.length; i++) {
           const p = peers[i] as Peer;

@@ -100,6 +100,11 @@ export interface AttemptFailure {
   readonly cached?: boolean;
   readonly phase?: UpstreamPhase;
   readonly cause?: ErrorCause;
+  /**
+   * For `invalid_header`: the parser's own nginx wording, e.g. `upstream sent no valid HTTP/1.0
+   * header` or `upstream sent invalid header: "X-A\x00..."` (default `upstream sent invalid header`).
+   */
+  readonly detail?: string;
 }
 
 /** What nginx does with a failed attempt. */
@@ -181,7 +186,7 @@ export function upstreamErrorLine(f: AttemptFailure): UpstreamLogLine | undefine
     case 'timeout':
       return { level: 'error', message: `upstream timed out (110: Connection timed out) ${ctx}` };
     case 'invalid_header':
-      return { level: 'error', message: `upstream sent invalid header ${ctx}` };
+      return { level: 'error', message: `${f.detail ?? 'upstream sent invalid header'} ${ctx}` };
     case 'error':
       return { level: 'error', message: `${errorText(phase, f.cause)} ${ctx}` };
     case 'http_500':

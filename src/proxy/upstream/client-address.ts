@@ -7,15 +7,38 @@ import { isIPv4, isIPv6 } from 'node:net';
  * those map to one peer.
  */
 export function ipHashBytes(remoteAddr: string | undefined): Uint8Array {
+  const out = new Uint8Array(16);
+  return out.subarray(0, ipHashBytesInto(out, remoteAddr));
+}
+
+/**
+ * {@link ipHashBytes} into a caller's 16-byte buffer, returning how many bytes to hash; an IPv4
+ * address (the common case) is parsed without allocating.
+ */
+export function ipHashBytesInto(out: Uint8Array, remoteAddr: string | undefined): number {
   const a = remoteAddr ?? '';
   if (isIPv4(a)) {
-    const parts = a.split('.');
-    return Uint8Array.of(Number(parts[0]), Number(parts[1]), Number(parts[2]));
+    let octet = 0;
+    let n = 0;
+    for (let i = 0; i < a.length && n < 3; i++) {
+      const c = a.charCodeAt(i);
+      if (c === 0x2e) {
+        out[n++] = octet;
+        octet = 0;
+      } else {
+        octet = octet * 10 + (c - 0x30);
+      }
+    }
+    return 3;
   }
   const zone = a.indexOf('%');
   const v6 = zone >= 0 ? a.slice(0, zone) : a;
-  if (isIPv6(v6)) return ipv6Bytes(v6);
-  return new Uint8Array(3);
+  if (isIPv6(v6)) {
+    out.set(ipv6Bytes(v6));
+    return 16;
+  }
+  out.fill(0, 0, 3);
+  return 3;
 }
 
 /** The sixteen bytes of a valid IPv6 text address (with `::` and a dotted IPv4 tail). */

@@ -63,3 +63,16 @@ export const SERVER_DEFAULTS: Omit<ServerParams, 'name'> = {
 export function serverParams(name: string, over: Partial<Omit<ServerParams, 'name'>> = {}): ServerParams {
   return { ...SERVER_DEFAULTS, name, ...over };
 }
+
+/**
+ * The upstream nginx builds for `proxy_pass http://host:port` with no matching `upstream` block
+ * (`ngx_http_upstream_create_round_robin_peer`): round robin over every resolved address with
+ * weight 1, max_fails 1, fail_timeout 10s and no backup; one address makes it a single peer.
+ */
+export function implicitUpstreamParams(name: string, addresses: readonly string[]): UpstreamParams {
+  return {
+    name,
+    method: 'round_robin',
+    servers: addresses.map((address) => serverParams(name, { address })),
+  };
+}

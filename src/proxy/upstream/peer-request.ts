@@ -4,8 +4,6 @@ import type { Upstream } from './upstream.js';
 /** How an attempt ended, as nginx's `free` sees it: `failed` counts toward max_fails, `next` (403/404) does not. */
 export type PeerOutcome = 'ok' | 'failed' | 'next';
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * One client request's balancing state (`ngx_http_upstream_rr_peer_data_t` plus the scratch the
  * hash modules keep): the set being tried, the tried bitmap, the tries budget and the peer taken.
@@ -27,8 +25,10 @@ export class PeerRequest {
   htries = 0;
   /** The evaluated hash key. */
   key = '';
-  /** ip_hash's address bytes. */
-  addr: Uint8Array = EMPTY;
+  /** ip_hash's address bytes: the first `addrLen` bytes of this buffer (reused across requests). */
+  readonly addr = new Uint8Array(16);
+  /** How many bytes of `addr` ip_hash hashes: 3 (IPv4, other) or 16 (IPv6). */
+  addrLen = 0;
   readonly #tried: Uint32Array;
 
   constructor(upstream: Upstream) {
@@ -53,10 +53,13 @@ export class PeerRequest {
     this.rehash = 0;
     this.htries = 0;
     this.key = '';
-    this.addr = EMPTY;
+    this.addrLen = 0;
   }
 
-  /** Picks the next peer with the upstream's strategy; undefined means "no live upstreams". */
+  /**
+   * Picks the next peer with the upstream's strategy; undefined means "no live upstreams". The
+   * previous attempt must have been freed first (every taken peer is freed exactly once).
+   */
   pick(): Peer | undefined {
     return this.upstream.strategy.pick(this);
   }
@@ -96,6 +99,16 @@ export class PeerRequest {
     p.conns++;
     this.current = p;
     return p;
+  }
+
+  /**
+   * The stream proxy's "connected" notification (nginx `ngx_stream_upstream_notify_round_robin_peer`,
+   * TCP only): a successful connect already clears the fails of a peer selected after its failure
+   * window, before the session ends. The HTTP proxy does not call this.
+   */
+  connected(): void {
+    const p = this.current;
+    if (p !== undefined && p.accessed < p.checked) p.fails = 0;
   }
 
   /**

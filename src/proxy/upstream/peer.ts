@@ -96,7 +96,9 @@ export class PeerSet {
   /** The peer owning slot `w` of the hash space [0, totalWeight): `weight` consecutive slots each. */
   peerAtWeight(w: number): Peer {
     let rest = w;
-    for (const p of this.peers) {
+    const peers = this.peers;
+    for (let i = 0; i < peers.length; i++) {
+      const p = peers[i] as Peer;
       if (rest < p.weight) return p;
       rest -= p.weight;
     }

@@ -11,7 +11,9 @@ import type { PeerRequest } from './peer-request.js';
 export function swrrRound(req: PeerRequest, set: PeerSet, now: number, only?: string): Peer | undefined {
   let best: Peer | undefined;
   let total = 0;
-  for (const p of set.peers) {
+  const peers = set.peers;
+  for (let i = 0; i < peers.length; i++) {
+    const p = peers[i] as Peer;
     if (only !== undefined && p.name !== only) continue;
     if (!req.isEligible(p, now)) continue;
     p.currentWeight += p.effectiveWeight;
