@@ -113,7 +113,7 @@ export {
 } from './proxy/stream/stream-service.js';
 export { StreamListener, type StreamCounters } from './proxy/stream/stream-listener.js';
 export { STREAM_DEFAULTS, type ListenAddress, type StreamServerParams } from './proxy/stream/types.js';
-export { implicitUpstreamParams, upstreamParamsOf } from './config/adapt/nginx/upstream-params.js';
+export { implicitUpstreamOf, upstreamParamsOf } from './config/adapt/nginx/upstream-params.js';
 export type * from './config/model/nginx.js';
 
 // VRRP engine

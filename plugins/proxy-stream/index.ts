@@ -5,7 +5,7 @@ import {
   STREAM_DEFAULTS,
   StreamService,
   definePlugin,
-  implicitUpstreamParams,
+  implicitUpstreamOf,
   upstreamParamsOf,
   type Model,
   type NginxStreamConfig,
@@ -29,7 +29,7 @@ export function streamSpecs(stream: NginxStreamConfig): StreamServerSpec[] {
       upstream = upstreamParamsOf(block);
       if (block.balancer.method === 'hash') hashKey = block.balancer.key;
     } else {
-      upstream = implicitUpstreamParams(pass);
+      upstream = implicitUpstreamOf(pass);
     }
     if (upstream === undefined) continue;
     for (const listen of server.listen) {

@@ -118,10 +118,8 @@ export class StreamSession {
       backend.destroy();
       return;
     }
-    // A stream connect already clears the fails when the peer was picked after its last failure
-    // (reference nginx.md §1.9), before the session ends.
-    const peer = this.#peer;
-    if (peer !== undefined && peer.accessed < peer.checked) peer.fails = 0;
+    // nginx's stream connect notify: fails clear on connect, before the session ends (§1.9).
+    this.#req?.connected();
     this.#openSockets++;
     backend.on('close', () => this.#socketClosed());
     const c = this.client;

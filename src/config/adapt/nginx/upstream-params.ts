@@ -3,7 +3,7 @@ import type {
   NginxUpstreamConfig,
   NginxUpstreamServerConfig,
 } from '../../model/nginx.js';
-import type { ServerParams, UpstreamParams } from '../../../proxy/upstream/params.js';
+import { implicitUpstreamParams, type ServerParams, type UpstreamParams } from '../../../proxy/upstream/params.js';
 
 function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
   return {
@@ -38,18 +38,13 @@ export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
 }
 
 /**
- * The implicit upstream nginx builds for `proxy_pass http://host:port` without an `upstream` block:
- * one peer, weight 1, max_fails 1, fail_timeout 10s, round robin (reference/nginx.md §1.0).
- * Undefined when the target is a named upstream or the URL holds variables.
+ * The implicit upstream for a `proxy_pass http://host:port` that names no `upstream` block, built by
+ * the balancer's {@link implicitUpstreamParams}. Undefined when the target is a named upstream or
+ * the URL holds variables.
  */
-export function implicitUpstreamParams(p: NginxProxyPassConfig): UpstreamParams | undefined {
+export function implicitUpstreamOf(p: NginxProxyPassConfig): UpstreamParams | undefined {
   const t = p.target;
   if (t === undefined || t.kind === 'upstream') return undefined;
-  const name =
-    t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
-  return {
-    name,
-    method: 'round_robin',
-    servers: [{ name, weight: 1, maxFails: 1, failTimeout: 10_000, backup: false, down: false, maxConns: 0 }],
-  };
+  const name = t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+  return implicitUpstreamParams(name, [name]);
 }
