@@ -6,6 +6,7 @@ import leastConnPlugin from './balancer-least-conn/index.js';
 import randomPlugin from './balancer-random/index.js';
 import roundRobinPlugin from './balancer-round-robin/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
+import statusPlugin from './status/index.js';
 
 /**
  * The built-in plugins, in registration order (requirements first). An explicit list, not
@@ -18,5 +19,6 @@ export const builtinPlugins: readonly Plugin[] = [
   leastConnPlugin,
   randomPlugin,
   streamProxyPlugin,
+  statusPlugin,
   adminPlugin,
 ];

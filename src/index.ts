@@ -162,3 +162,12 @@ export {
 export { formatKeepalivedData } from './admin/dump/keepalived-data.js';
 export { formatKeepalivedStats } from './admin/dump/keepalived-stats.js';
 export { formatKeepalivedJson } from './admin/dump/keepalived-json.js';
+
+// Status aggregation
+export {
+  isProxyStatusProvider,
+  setDrained,
+  upstreamStatus,
+  type ProxyStatusProvider,
+} from './proxy/upstream/upstream-status.js';
+export { canonicalJson, maskSecrets } from './config/dump.js';

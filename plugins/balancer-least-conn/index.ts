@@ -46,7 +46,7 @@ export const leastConn: Strategy = {
         let total = 0;
         for (let i = best.index; i < peers.length; i++) {
           const p = peers[i] as Peer;
-          if (req.isTried(i) || p.down) continue;
+          if (req.isTried(i) || p.isOffline()) continue;
           if (p.conns * best.weight !== best.conns * p.weight) continue;
           if (p.isFailed(now) || p.isFull()) continue;
           p.currentWeight += p.effectiveWeight;

@@ -5,6 +5,7 @@ import {
   STREAM_DEFAULTS,
   StreamService,
   definePlugin,
+  sharedMetrics,
   implicitUpstreamOf,
   upstreamParamsOf,
   type Model,
@@ -69,6 +70,7 @@ export const streamProxyPlugin: ServicePlugin<readonly StreamServerSpec[]> = def
       clock: ctx.clock,
       random: ctx.random,
       strategy: (method) => ctx.strategy(method),
+      metrics: sharedMetrics(),
     });
     return {
       start: () => service.start(specs),
@@ -77,7 +79,8 @@ export const streamProxyPlugin: ServicePlugin<readonly StreamServerSpec[]> = def
         return true;
       },
       stop: (signal) => service.stop(signal),
-      streamService: service,
+      proxyStatus: () => service.status(),
+      upstreamRuntimes: () => service.upstreams().values(),
     };
   },
 });

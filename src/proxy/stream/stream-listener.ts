@@ -1,5 +1,9 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { FrontendMetrics } from '../../admin/metrics/frontend-metrics.js';
+import type { Metrics } from '../../admin/metrics/metrics.js';
+import type { PeerMetrics } from '../../admin/metrics/peer-metrics.js';
 import type { Clock } from '../../core/clock.js';
+import type { Peer } from '../upstream/peer.js';
 import type { Logger } from '../../core/logger.js';
 import { compileStreamKey, type StreamKey } from './key.js';
 import { StreamSession } from './stream-session.js';
@@ -28,8 +32,15 @@ export class StreamListener {
   /** Called when the last session ends while closing. */
   #onIdle: (() => void) | undefined;
 
-  constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock }) {
+  readonly #metrics: Metrics;
+  #frontend: FrontendMetrics;
+  /** Per-peer metric handles, found once per peer rather than per session. */
+  #peerHandles = new WeakMap<Peer, PeerMetrics>();
+
+  constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock; metrics: Metrics }) {
     this.#params = params;
+    this.#metrics = deps.metrics;
+    this.#frontend = deps.metrics.frontend(frontendNameOf(params), 'stream');
     this.#log = deps.log;
     this.#clock = deps.clock;
     this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
@@ -43,14 +54,19 @@ export class StreamListener {
     this.counters.accepted++;
     this.counters.handled++;
     this.counters.active++;
+    this.#frontend.connectionOpened();
+    const frontend = this.#frontend;
     const session = new StreamSession(client, this.#params, {
       log: this.#log,
+      peerMetrics: (p) => this.#peerMetrics(p),
       clock: this.#clock,
       key: this.#key,
       serverText: this.#serverText,
       onEnd: (s) => {
         this.#sessions.delete(s);
         this.counters.active--;
+        frontend.connectionClosed();
+        frontend.bytes(client.bytesRead, client.bytesWritten);
         if (this.#sessions.size === 0) this.#onIdle?.();
       },
     });
@@ -74,6 +90,20 @@ export class StreamListener {
     });
   }
 
+  #peerMetrics(p: Peer): PeerMetrics {
+    let h = this.#peerHandles.get(p);
+    if (h === undefined) {
+      h = this.#metrics.upstreamPeer(this.#params.upstream.name, p.name);
+      this.#peerHandles.set(p, h);
+    }
+    return h;
+  }
+
+  /** The `frontend` label of this listener's metrics: `stream:HOST:PORT`. */
+  get frontendName(): string {
+    return frontendNameOf(this.#params);
+  }
+
   /** What this listener runs now. */
   get params(): StreamServerParams {
     return this.#params;
@@ -85,6 +115,7 @@ export class StreamListener {
    */
   update(params: StreamServerParams): void {
     this.#params = params;
+    this.#peerHandles = new WeakMap();
     this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
   }
 
@@ -118,4 +149,8 @@ export class StreamListener {
       else signal?.addEventListener('abort', force, { once: true });
     });
   }
+}
+
+function frontendNameOf(p: StreamServerParams): string {
+  return `stream:${p.listen.host}:${p.listen.port}`;
 }

@@ -1,8 +1,11 @@
+import type { Metrics } from '../../admin/metrics/metrics.js';
+import type { ListenerStatus, UpstreamStatus } from '../../admin/status-source.js';
 import type { Clock, Random } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { StrategyPlugin } from '../../core/plugin.js';
 import type { UpstreamParams } from '../upstream/params.js';
 import { createUpstream, type Upstream } from '../upstream/upstream.js';
+import { upstreamStatus } from '../upstream/upstream-status.js';
 import { StreamListener, type StreamCounters } from './stream-listener.js';
 import type { ListenAddress, StreamServerParams } from './types.js';
 
@@ -18,6 +21,8 @@ export interface StreamServiceDeps {
   readonly random: Random;
   /** The strategy plugin for a balancing method (`ctx.strategy`). */
   readonly strategy: (method: string) => StrategyPlugin | undefined;
+  /** The metrics facade the sessions count into (frontend and per-peer handles). */
+  readonly metrics: Metrics;
 }
 
 const keyOf = (a: ListenAddress) => `${a.host}|${a.port}`;
@@ -77,6 +82,7 @@ export class StreamService {
         const l = new StreamListener(this.#paramsOf(spec, upstreams), {
           log: this.#deps.log,
           clock: this.#deps.clock,
+          metrics: this.#deps.metrics,
         });
         await l.listen();
         fresh.push(l);
@@ -120,6 +126,25 @@ export class StreamService {
   /** The upstream runtimes by name, for status and metrics. */
   upstreams(): ReadonlyMap<string, Upstream> {
     return this.#upstreams;
+  }
+
+  /** The upstreams and listeners as the status API shows them. */
+  status(): { upstreams: UpstreamStatus[]; listeners: ListenerStatus[] } {
+    return {
+      upstreams: [...this.#upstreams.values()].map((u) => upstreamStatus(u, 'stream', this.#deps.metrics)),
+      listeners: [...this.#listeners.values()].map((l) => {
+        const a = l.address();
+        return {
+          name: l.frontendName,
+          kind: 'stream',
+          address: a?.address ?? l.params.listen.host,
+          port: a?.port ?? l.params.listen.port,
+          bound: a !== undefined,
+          follows: null,
+          activeConnections: l.active,
+        };
+      }),
+    };
   }
 
   /** Connection counters summed over listeners (nginx stub_status style). */

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import type { PeerMetrics } from '../../admin/metrics/peer-metrics.js';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
 import type { Peer } from '../upstream/peer.js';
@@ -14,6 +15,8 @@ export interface SessionDeps {
   readonly key: StreamKey | undefined;
   /** `server: ADDR:PORT` in nginx's log lines. */
   readonly serverText: string;
+  /** The metric handles of a peer (cached by the listener). */
+  readonly peerMetrics: (peer: Peer) => PeerMetrics;
   readonly onEnd: (session: StreamSession) => void;
 }
 
@@ -30,6 +33,7 @@ export class StreamSession {
   #req: PeerRequest | undefined;
   #connectTimer: ReturnType<Clock['setTimeout']> | undefined;
   #startedAt = 0;
+  #connectStart = 0;
   #ended = false;
   #openSockets = 1;
   readonly #p: StreamServerParams;
@@ -71,6 +75,8 @@ export class StreamSession {
       return;
     }
     this.#peer = peer;
+    this.#d.peerMetrics(peer).selected();
+    this.#connectStart = this.#d.clock.now();
     const { host, port } = splitAddress(peer.address);
     const backend = connect({ host, port, allowHalfOpen: true });
     this.#backend = backend;
@@ -118,6 +124,8 @@ export class StreamSession {
       backend.destroy();
       return;
     }
+    if (this.#peer !== undefined)
+      this.#d.peerMetrics(this.#peer).connected((this.#d.clock.now() - this.#connectStart) / 1000);
     // nginx's stream connect notify: fails clear on connect, before the session ends (§1.9).
     this.#req?.connected();
     this.#openSockets++;
@@ -160,7 +168,12 @@ export class StreamSession {
     if (this.#connectTimer !== undefined) this.#d.clock.clearTimeout(this.#connectTimer);
     this.#connectTimer = undefined;
     // nginx frees the peer with state 0 at session end, whatever happened after connecting.
-    if (this.#req?.current !== undefined) this.#req.free('ok');
+    if (this.#req?.current !== undefined) {
+      const b = this.#backend;
+      if (this.#peer !== undefined && b !== undefined)
+        this.#d.peerMetrics(this.#peer).bytes(b.bytesRead, b.bytesWritten);
+      this.#req.free('ok');
+    }
     this.#d.onEnd(this);
   }
 

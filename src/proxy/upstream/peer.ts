@@ -31,6 +31,11 @@ export class Peer {
   accessed = 0;
   /** Second of the last failure or of the last selection past the fail window (the probe). */
   checked = 0;
+  /**
+   * Drained through the admin API: not selected for new requests, as if `down`, while the requests
+   * it is serving finish. Unlike `down` it does not change the tries budget or the hash space.
+   */
+  drained = false;
 
   constructor(index: number, p: ServerParams) {
     this.index = index;
@@ -56,9 +61,14 @@ export class Peer {
     return this.maxConns > 0 && this.conns >= this.maxConns;
   }
 
-  /** Neither down, failed nor full at second `now`: the test every nginx balancer applies. */
+  /** Marked `down` in the config or drained at run time: never selected. */
+  isOffline(): boolean {
+    return this.down || this.drained;
+  }
+
+  /** Neither down, drained, failed nor full at second `now`: the test every nginx balancer applies. */
   isAvailable(now: number): boolean {
-    return !this.down && !this.isFailed(now) && !this.isFull();
+    return !this.isOffline() && !this.isFailed(now) && !this.isFull();
   }
 }
 

@@ -35,7 +35,7 @@ export function roundRobinPick(req: PeerRequest): Peer | undefined {
     const set = req.set;
     if (set.single) {
       const p = set.peers[0];
-      if (p !== undefined && !p.down && !p.isFull()) return req.hold(p);
+      if (p !== undefined && !p.isOffline() && !p.isFull()) return req.hold(p);
     } else {
       const now = req.upstream.nowSec();
       const best = swrrRound(req, set, now);

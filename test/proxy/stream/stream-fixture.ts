@@ -1,3 +1,4 @@
+import { Metrics } from '../../../src/admin/metrics/metrics.js';
 import { SystemClock } from '../../../src/core/clock.js';
 import { createMemoryLogger, type LogRecord } from '../../../src/core/logger.js';
 import type { StrategyPlugin } from '../../../src/core/plugin.js';
@@ -65,7 +66,7 @@ export async function startStream(
       upstream,
       ...(key === undefined ? {} : { hashKey: key }),
     },
-    { log: logger, clock },
+    { log: logger, clock, metrics: new Metrics({ processMetrics: false }) },
   );
   const a = await listener.listen();
   return { listener, port: a.port, records, close: () => listener.close(AbortSignal.timeout(2000)) };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { Metrics } from '../../../src/admin/metrics/metrics.js';
 import { SystemClock } from '../../../src/core/clock.js';
 import { createMemoryLogger } from '../../../src/core/logger.js';
 import { StreamService, type StreamServerSpec } from '../../../src/proxy/stream/stream-service.js';
@@ -32,6 +33,7 @@ function service(): StreamService {
     clock: new SystemClock(),
     random: Math.random,
     strategy: (m) => (m === 'round_robin' ? roundRobinPlugin : undefined),
+    metrics: new Metrics({ processMetrics: false }),
   });
   cleanups.push(() => s.stop(AbortSignal.timeout(1000)));
   return s;

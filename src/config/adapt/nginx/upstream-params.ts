@@ -3,7 +3,11 @@ import type {
   NginxUpstreamConfig,
   NginxUpstreamServerConfig,
 } from '../../model/nginx.js';
-import { implicitUpstreamParams, type ServerParams, type UpstreamParams } from '../../../proxy/upstream/params.js';
+import {
+  implicitUpstreamParams,
+  type ServerParams,
+  type UpstreamParams,
+} from '../../../proxy/upstream/params.js';
 
 function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
   return {
@@ -45,6 +49,7 @@ export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
 export function implicitUpstreamOf(p: NginxProxyPassConfig): UpstreamParams | undefined {
   const t = p.target;
   if (t === undefined || t.kind === 'upstream') return undefined;
-  const name = t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+  const name =
+    t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
   return implicitUpstreamParams(name, [name]);
 }
