@@ -25,7 +25,7 @@ export class NsProcess {
     this.namespace = namespace;
     this.command = [command, ...args].join(' ');
     this.#child = spawn('ip', ['netns', 'exec', namespace, command, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       env: env ?? process.env,
     });
     if (this.#child.pid === undefined) throw new Error(`could not start ${this.command} in ${namespace}`);
@@ -66,6 +66,11 @@ export class NsProcess {
   /** The exit, once the process has ended. */
   get exit(): ProcessExit | undefined {
     return this.#exit;
+  }
+
+  /** Writes to the process's stdin (ignored once it exited). */
+  write(text: string): void {
+    if (this.#exit === undefined) this.#child.stdin?.write(text);
   }
 
   /** Sends a signal; a process that already exited is ignored. */
