@@ -67,12 +67,14 @@ describe('virtual addresses, routes and rules', { skip: requireRoot() }, () => {
       label: 'eth0:vip',
     });
     const v101 = await find('198.51.100.101');
-    assert.equal(v101?.prefixlen, 32, 'no /len means /32, as keepalived');
-    assert.equal(v101?.scope, 'link');
+    assert.ok(v101);
+    assert.equal(v101.prefixlen, 32, 'no /len means /32, as keepalived');
+    assert.equal(v101.scope, 'link');
     const v6 = await find('2001:db8::66');
-    assert.equal(v6?.prefixlen, 64);
-    assert.equal(v6?.nodad, true, 'IPv6 VIPs are added with nodad (keepalived)');
-    assert.equal(v6?.noprefixroute, true);
+    assert.ok(v6);
+    assert.equal(v6.prefixlen, 64);
+    assert.equal(v6.nodad, true, 'IPv6 VIPs are added with nodad (keepalived)');
+    assert.equal(v6.noprefixroute, true);
 
     const removed = await kc.removeAddresses(specs);
     assert.deepEqual(
