@@ -110,7 +110,9 @@ export class LinkMonitor {
       this.#log.warn('link monitor (ip monitor link) exited; restarting');
       setTimeout(() => {
         if (!this.#stopped)
-          void this.#spawn().catch((err: unknown) => this.#log.error(`link monitor: ${String(err)}`));
+          void this.#spawn().catch((err: unknown) => {
+            this.#log.error(`link monitor: ${String(err)}`);
+          });
       }, 100);
     });
     await this.#resync();
