@@ -12,7 +12,7 @@ describe('capability check (text)', () => {
   test('reads CapEff and names what is missing', () => {
     const eff = parseCapEff('Name:\tnode\nCapEff:\t000001fffeffcfff\n');
     assert.equal(eff, 0x1fffeffcfffn);
-    assert.deepEqual(missingCapabilities(eff!, ['CAP_NET_RAW', 'CAP_NET_ADMIN']), [
+    assert.deepEqual(missingCapabilities(eff, ['CAP_NET_RAW', 'CAP_NET_ADMIN']), [
       'CAP_NET_RAW',
       'CAP_NET_ADMIN',
     ]);
@@ -59,11 +59,11 @@ describe(
       const r = await run('--bounding-set', '-net_raw,-net_admin');
       assert.equal(r.check?.code, 'TANDEM_ERR_PRIVILEGE');
       assert.match(
-        r.check!.message,
+        r.check.message,
         /^missing capability CAP_NET_RAW \(needed for .*\) and CAP_NET_ADMIN \(needed for .*\); run as root/,
       );
       assert.equal(r.socket?.code, 'TANDEM_ERR_PRIVILEGE');
-      assert.match(r.socket!.message, /^missing capability CAP_NET_RAW: cannot open a raw VRRP socket/);
+      assert.match(r.socket.message, /^missing capability CAP_NET_RAW: cannot open a raw VRRP socket/);
     });
 
     test('without only CAP_NET_ADMIN: the error names only it', async () => {
