@@ -14,7 +14,14 @@ export {
   type Severity,
 } from './core/diagnostic.js';
 export { ErrorCodes, TandemError, messageOf, type ErrorCode } from './core/errors.js';
-export { SystemClock, VirtualClock, seededRandom, type Clock, type Random, type TimerHandle } from './core/clock.js';
+export {
+  SystemClock,
+  VirtualClock,
+  seededRandom,
+  type Clock,
+  type Random,
+  type TimerHandle,
+} from './core/clock.js';
 export {
   WritableSignal,
   sameTrackerState,
@@ -45,3 +52,45 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// Linux networking
+export {
+  checkCapabilities,
+  missingCapabilities,
+  parseCapEff,
+  type CapabilityName,
+} from './net/capabilities.js';
+export { IpCommand, type BatchLineResult, type IpCommandOptions } from './net/ip-command.js';
+export {
+  linkLocalIpv6,
+  primaryIpv4,
+  readInterface,
+  type InterfaceAddress,
+  type InterfaceInfo,
+} from './net/interfaces.js';
+export {
+  VRRP_GROUP,
+  VrrpSocket,
+  type DatagramListener,
+  type IpFamily,
+  type ReceivedDatagram,
+  type VrrpSocketCounters,
+  type VrrpSocketOptions,
+} from './net/vrrp-socket.js';
+export {
+  addressArgs,
+  addressCidr,
+  addressSpecFromVip,
+  routeOrRuleArgs,
+  type AddressSpec,
+} from './net/address-spec.js';
+export { OwnedState, type OwnedEntry, type OwnedKind } from './net/owned-state.js';
+export {
+  KernelConfig,
+  type ApplyOutcome,
+  type ApplyResult,
+  type KernelConfigOptions,
+} from './net/kernel-config.js';
+export { GratuitousArp, arpingArgs, type GratuitousArpOptions } from './net/gratuitous-arp.js';
+export { UnsolicitedNa, buildNeighbourAdvert } from './net/unsolicited-na.js';
+export { LinkMonitor, linkUp, parseLinkLine, type LinkState } from './net/link-monitor.js';
