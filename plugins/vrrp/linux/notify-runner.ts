@@ -29,6 +29,8 @@ export interface NotifyRunnerOptions {
   readonly timeoutMs?: number;
   /** STOP scripts get 1 s, as keepalived kills them after 1 s at shutdown. */
   readonly stopTimeoutMs?: number;
+  /** Share a runner (e.g. with the FIFO reader scripts) so `close` kills those too. */
+  readonly scriptRunner?: ScriptRunner;
 }
 
 const STATE_KEY: Readonly<Record<NotifyState, keyof NotifyScripts>> = {
@@ -53,7 +55,7 @@ export class NotifyRunner {
 
   constructor(options: NotifyRunnerOptions) {
     this.#o = options;
-    this.scripts = new ScriptRunner(options.log);
+    this.scripts = options.scriptRunner ?? new ScriptRunner(options.log);
   }
 
   /** Fires the notifications for one change; returns the script runs' promises (callers need not wait). */
