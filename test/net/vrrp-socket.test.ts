@@ -140,11 +140,14 @@ describe('VRRP raw socket (IPv4)', { skip: requireRoot(['tcpdump', 'keepalived']
       lab,
       k,
       'ka',
-      `global_defs {\n  router_id ka\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 61\n  priority 100\n  advert_int 1\n  authentication {\n    auth_type PASS\n    auth_pass secret1\n  }\n  virtual_ipaddress {\n    198.51.100.200/24\n  }\n}\n`,
+      `global_defs {\n  router_id ka\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 61\n  priority 100\n  advert_int 1\n  authentication {\n    auth_type PASS\n    auth_pass secret1\n  }\n  virtual_ipaddress {\n    198.51.100.200/24\n  }\n}\nvrrp_instance VI_2 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 62\n  version 3\n  priority 100\n  advert_int 0.1\n  virtual_ipaddress {\n    198.51.100.201/24\n  }\n}\n`,
     );
     const rx = await agent(a, { family: 'ipv4', interface: 'eth0' });
     await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
-    const got = await rx.next((e) => e.event === 'packet' && e.src === '198.51.100.9', 3000);
+    const got = await rx.next(
+      (e) => e.event === 'packet' && e.src === '198.51.100.9' && (e.payload as string).startsWith('21'),
+      3000,
+    );
     assert.equal(got.ttl, 255);
     assert.equal(got.dst, '224.0.0.18');
     assert.equal(got.payload, vrrpV2(61, 100, ['198.51.100.200'], 'secret1').toString('hex'));
@@ -156,6 +159,22 @@ describe('VRRP raw socket (IPv4)', { skip: requireRoot(['tcpdump', 'keepalived']
     });
     await ka.waitFor(/Master received advert from 198\.51\.100\.1 with higher priority 200, ours 100/, 3000);
     await ka.waitFor(/\(VI_1\) Entering BACKUP STATE/, 3000);
+    // VRRPv3 at 100 ms: its adverts carry the IPv4 pseudo-header checksum, and so must ours.
+    await ka.waitFor(/\(VI_2\) Entering MASTER STATE/, 3000);
+    const v3 = await rx.next((e) => e.event === 'packet' && (e.payload as string).startsWith('313e'), 3000);
+    assert.equal(
+      v3.payload,
+      vrrpV3(62, 100, ['198.51.100.201'], '198.51.100.9', '224.0.0.18', 10).toString('hex'),
+    );
+    rx.command({
+      op: 'send',
+      dst: '224.0.0.18',
+      payload: vrrpV3(62, 200, ['198.51.100.201'], '198.51.100.1', '224.0.0.18', 10).toString('hex'),
+    });
+    await ka.waitFor(
+      /\(VI_2\) Master received advert from 198\.51\.100\.1 with higher priority 200, ours 100/,
+      3000,
+    );
     assert.doesNotMatch(ka.log(), /invalid|Invalid/);
     rx.command({ op: 'close' });
     await ka.process.stop();
