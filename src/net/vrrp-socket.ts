@@ -25,6 +25,12 @@ export interface VrrpSocketOptions {
   readonly group?: string;
   /** TTL / hop limit on sent packets (`unicast_ttl`); 255 by default, as RFC 5798 §5.1.1.3 requires. */
   readonly ttl?: number;
+  /**
+   * False for a send-only socket. Every raw socket for protocol 112 on an interface gets its own copy
+   * of each advert, so a daemon with several instances on one interface should receive on one socket
+   * per (interface, family) and dispatch by VRID, as keepalived does.
+   */
+  readonly receive?: boolean;
   /** Where to read the interface (tests pass a namespace); the socket itself lives in the process's namespace. */
   readonly ip?: IpCommand;
 }
@@ -145,6 +151,7 @@ export class VrrpSocket {
       });
     }
     const s = new VrrpSocket(socket, options, info.index, source);
+    if (options.receive === false) socket.pauseRecv();
     socket.on('message', (buf, from) => {
       s.#receive(buf, from, onDatagram);
     });

@@ -71,6 +71,7 @@ describe(
             family: 'ipv4',
             notify: { master: `${script} master`, generic: script },
           },
+          { name: 'VI_2', interface: 'eth0', family: 'ipv4', source: '198.51.100.77' },
         ],
       };
     });
@@ -92,7 +93,17 @@ describe(
         'stale',
       ]);
       const io = await startIo(options);
-      assert.deepEqual(io.events()[0], { event: 'ready', sources: ['198.51.100.1'] });
+      assert.deepEqual(io.events()[0], { event: 'ready', sources: ['198.51.100.1', '198.51.100.77'] });
+      // Two instances on eth0: an advert from the peer is delivered once, not once per socket.
+      rx.command({
+        op: 'send',
+        dst: '224.0.0.18',
+        payload: vrrpV2(82, 100, ['198.51.100.101']).toString('hex'),
+      });
+      const inbound = await io.next((e) => e.event === 'packet');
+      assert.deepEqual([inbound.interface, inbound.src, inbound.ttl], ['eth0', '198.51.100.2', 255]);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(io.events().filter((e) => e.event === 'packet').length, 1);
       const advert = vrrpV2(81, 150, ['198.51.100.100']);
       const run = async (effect: object): Promise<void> => {
         io.command({ op: 'effect', effect });

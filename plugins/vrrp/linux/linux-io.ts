@@ -105,6 +105,7 @@ export class LinuxVrrpIo {
   readonly #o: LinuxVrrpIoOptions;
   readonly #log: Logger;
   readonly #sockets = new Map<string, VrrpSocket>();
+  readonly #receivers: VrrpSocket[] = [];
   readonly #na = new Map<string, UnsolicitedNa>();
   readonly #garp: GratuitousArp;
   readonly #ip: IpCommand;
@@ -126,9 +127,10 @@ export class LinuxVrrpIo {
   /**
    * Starts: CAP_NET_RAW/CAP_NET_ADMIN (one error naming what is missing), every interface exists
    * (TANDEM_ERR_NO_INTERFACE naming the instance), stale VIPs of an earlier run removed, sockets
-   * open, link monitor running. Received adverts go to `onPacket`.
+   * open, link monitor running. Each received advert goes to `onPacket` once; `d.interface` and
+   * `d.family` (with the VRID inside) say which instance it is for.
    */
-  async start(onPacket: (instance: string, d: ReceivedDatagram) => void): Promise<void> {
+  async start(onPacket: (d: ReceivedDatagram) => void): Promise<void> {
     checkCapabilities();
     for (const i of this.#o.instances) await readInterface(this.#ip, i.interface, `vrrp_instance ${i.name}`);
     await this.kernel.removeStale();
@@ -149,19 +151,40 @@ export class LinuxVrrpIo {
       scripts: (scope, name) =>
         scope === 'GROUP' ? this.#o.groups?.[name] : this.#o.instances.find((i) => i.name === name)?.notify,
     });
+    // One receiving socket per (interface, family), joined to the group if any instance there is
+    // multicast: each raw socket gets its own copy of every advert, and the core must see each once.
+    // Each instance sends on its own socket (its source, peers, TTL), with receiving paused.
+    const receivers = new Map<string, LinuxInstance[]>();
+    for (const i of this.#o.instances) {
+      const key = `${i.interface}/${i.family}`;
+      receivers.set(key, [...(receivers.get(key) ?? []), i]);
+    }
+    for (const [key, list] of receivers) {
+      const first = list[0];
+      if (first === undefined) continue;
+      const multicast = list.some((i) => (i.unicastPeers ?? []).length === 0);
+      const peers = multicast ? [] : list.flatMap((i) => i.unicastPeers ?? []);
+      const rx = await VrrpSocket.open(
+        { family: first.family, interface: first.interface, ip: this.#ip, unicastPeers: peers },
+        onPacket,
+        (err) => {
+          this.#log.error(`VRRP socket on ${key}: ${err.message}`);
+        },
+      );
+      this.#receivers.push(rx);
+    }
     for (const i of this.#o.instances) {
       const socket = await VrrpSocket.open(
         {
           family: i.family,
           interface: i.interface,
           ip: this.#ip,
+          receive: false,
           ...(i.source === undefined ? {} : { source: i.source }),
           ...(i.unicastPeers === undefined ? {} : { unicastPeers: i.unicastPeers }),
           ...(i.ttl === undefined ? {} : { ttl: i.ttl }),
         },
-        (d) => {
-          onPacket(i.name, d);
-        },
+        () => undefined,
         (err) => {
           this.#log.error(`(${i.name}) VRRP socket error: ${err.message}`);
         },
@@ -203,6 +226,11 @@ export class LinuxVrrpIo {
         );
         return;
       case 'send-garp':
+        // keepalived -D wording (keepalived.md §5).
+        for (const a of e.addresses) {
+          const what = e.family === 'ipv4' ? 'gratuitous ARPs' : 'Unsolicited Neighbour Adverts';
+          this.#log.debug(`(${e.instance}) Sending/queueing ${what} on ${e.interface} for ${a}`);
+        }
         if (e.family === 'ipv4') void this.#garp.send(e.interface, e.addresses, e.repeat, e.intervalMs);
         else void this.#sendNa(e.interface, e.addresses, e.repeat, e.intervalMs);
         return;
@@ -212,16 +240,21 @@ export class LinuxVrrpIo {
     }
   }
 
-  /** Graceful stop: removes every address/route/rule Tandem added, closes sockets, stops helpers. */
+  /**
+   * Graceful stop, after the core's shutdown effects ran (priority-0 adverts, remove-vips, notify
+   * STOP): removes every address/route/rule Tandem still owns, closes sockets, lets STOP scripts
+   * finish (1 s), stops the link monitor and the FIFOs.
+   */
   async stop(): Promise<void> {
     this.#report(await this.kernel.removeOwned());
-    for (const s of this.#sockets.values()) s.close();
+    for (const s of [...this.#sockets.values(), ...this.#receivers]) s.close();
     this.#sockets.clear();
+    this.#receivers.length = 0;
     for (const n of this.#na.values()) n.close();
     this.#na.clear();
     this.#garp.cancel();
     this.#links?.stop();
-    this.#notify?.close();
+    await this.#notify?.close();
   }
 
   async #sendNa(

@@ -52,6 +52,7 @@ const STATE_KEY: Readonly<Record<NotifyState, keyof NotifyScripts>> = {
 export class NotifyRunner {
   readonly scripts: ScriptRunner;
   readonly #o: NotifyRunnerOptions;
+  readonly #pending = new Set<Promise<ScriptExit>>();
 
   constructor(options: NotifyRunnerOptions) {
     this.#o = options;
@@ -68,13 +69,27 @@ export class NotifyRunner {
     if (own !== undefined) runs.push(this.scripts.run(own, [], timeout));
     if (conf?.generic !== undefined)
       runs.push(this.scripts.run(conf.generic, [scope, name, state, String(prio)], timeout));
+    for (const r of runs) {
+      this.#pending.add(r);
+      void r.then(() => this.#pending.delete(r));
+    }
     const line = fifoLine(scope, name, state, prio);
     for (const f of this.#o.fifos ?? []) f.write(line);
     return runs;
   }
 
-  /** On daemon stop: kills scripts still running (fifo readers included) and closes the FIFOs. */
-  close(): void {
+  /**
+   * On daemon stop: gives notify scripts still running (the STOP ones just fired) up to `graceMs` to
+   * finish, as keepalived gives STOP scripts 1 s, then kills what is left (FIFO readers included)
+   * and closes the FIFOs.
+   */
+  async close(graceMs = this.#o.stopTimeoutMs ?? 1000): Promise<void> {
+    if (this.#pending.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+      await Promise.race([Promise.all([...this.#pending]), grace]);
+      clearTimeout(timer);
+    }
     this.scripts.killAll();
     for (const f of this.#o.fifos ?? []) f.close();
   }

@@ -20,10 +20,10 @@ const io = new LinuxVrrpIo({
   log: createLogger({ level: 'debug', write: (s) => process.stderr.write(s) }),
 });
 try {
-  await io.start((instance, d) => {
+  await io.start((d) => {
     print({
       event: 'packet',
-      instance,
+      interface: d.interface,
       src: d.src,
       dst: d.dst,
       ttl: d.ttl ?? null,

@@ -100,8 +100,8 @@ describe('notify runner (keepalived.md §4)', () => {
       'GROUP "G1" FAULT 0',
       'INSTANCE "VI_1" MASTER_RX_LOWER_PRI 100',
     ]);
-    n0.close();
-    n.close();
+    await n0.close();
+    await n.close();
   });
 
   test('a hung script never blocks: notify returns at once, the script and its children are killed and logged', async () => {
@@ -125,6 +125,23 @@ describe('notify runner (keepalived.md §4)', () => {
     for (let i = 0; i < 100 && alive(childPid); i++) await new Promise((r) => setTimeout(r, 10));
     assert.ok(!alive(childPid), 'the script child (sleep) was killed with its process group');
     assert.deepEqual(n.scripts.running, []);
+  });
+
+  test('close lets a STOP script finish within 1 s and kills one that hangs', async () => {
+    const slowOut = join(dir, 'slow.txt');
+    const slow = script('slow.sh', `sleep 0.3\necho stopped >> '${slowOut}'`);
+    const { logger } = createMemoryLogger();
+    const n = new NotifyRunner({ log: logger, scripts: () => ({ stop: slow }) });
+    void n.notify('INSTANCE', 'VI_1', 'STOP', 100);
+    await n.close();
+    assert.deepEqual(lines(slowOut), ['stopped']);
+    const h = new NotifyRunner({ log: logger, scripts: () => ({ stop: hang }), stopTimeoutMs: 200 });
+    const [run] = h.notify('INSTANCE', 'VI_1', 'STOP', 100);
+    const t0 = performance.now();
+    await h.close();
+    assert.ok(performance.now() - t0 < 1000, 'close waited only the grace');
+    const exit = await run!;
+    assert.notEqual(exit.signal, null, 'the hung STOP script was killed');
   });
 
   test('a missing script is logged, not thrown', async () => {
