@@ -111,6 +111,34 @@ describe('namespace harness', { skip: requireRoot(['tcpdump']) }, () => {
     }
   });
 
+  test('requireRoot: a loud skip locally, a failure under CI=true (run as nobody)', async () => {
+    const mod = join(repoRoot, 'dist', 'test', 'helpers', 'require-root.js');
+    const code = `import(${JSON.stringify(mod)}).then((m) => console.log('skip=' + m.requireRoot(['tcpdump'])))`;
+    const asNobody = (ci: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const c = spawn(
+          'setpriv',
+          ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', code],
+          {
+            env: { ...process.env, CI: ci },
+          },
+        );
+        let out = '';
+        c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        c.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        c.on('close', (status) => {
+          resolve({ code: status, out });
+        });
+      });
+    const local = await asNobody('');
+    assert.equal(local.code, 0);
+    assert.match(local.out, /\*\*\* SKIPPING network tests: network tests need root/);
+    assert.match(local.out, /skip=network tests need root/);
+    const ci = await asNobody('true');
+    assert.notEqual(ci.code, 0);
+    assert.match(ci.out, /CI=true and network tests need root/);
+  });
+
   test('a SIGKILLed run leaves stale namespaces that the next lab with that prefix removes', async () => {
     const run = runChild('hang', join(lab.tmp, 'kill.json'));
     const r = await run.reported;
