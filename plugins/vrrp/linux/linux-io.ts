@@ -134,6 +134,16 @@ export class LinuxVrrpIo {
     checkCapabilities();
     for (const i of this.#o.instances) await readInterface(this.#ip, i.interface, `vrrp_instance ${i.name}`);
     await this.kernel.removeStale();
+    try {
+      await this.#open(onPacket);
+    } catch (err) {
+      // A failed start leaves nothing running (sockets, the monitor child, FIFO readers).
+      await this.stop();
+      throw err;
+    }
+  }
+
+  async #open(onPacket: (d: ReceivedDatagram) => void): Promise<void> {
     this.#links = await LinkMonitor.start({ ip: this.#ip, log: this.#log });
     const scriptRunner = new ScriptRunner(this.#log);
     const fifos = (this.#o.fifos ?? []).map((f) =>
