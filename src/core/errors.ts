@@ -27,7 +27,7 @@ export class TandemError extends Error {
   readonly pluginId: string | undefined;
 
   constructor(code: ErrorCode, detail: string, options: { pluginId?: string; cause?: unknown } = {}) {
-    super(`${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TandemError';
     this.code = code;
     this.pluginId = options.pluginId;
