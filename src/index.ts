@@ -171,3 +171,45 @@ export {
   type ProxyStatusProvider,
 } from './proxy/upstream/upstream-status.js';
 export { canonicalJson, maskSecrets } from './config/dump.js';
+
+// Linux networking
+export {
+  checkCapabilities,
+  missingCapabilities,
+  parseCapEff,
+  type CapabilityName,
+} from './net/capabilities.js';
+export { IpCommand, type BatchLineResult, type IpCommandOptions } from './net/ip-command.js';
+export {
+  linkLocalIpv6,
+  primaryIpv4,
+  readInterface,
+  type InterfaceAddress,
+  type InterfaceInfo,
+} from './net/interfaces.js';
+export {
+  VRRP_GROUP,
+  VrrpSocket,
+  type DatagramListener,
+  type IpFamily,
+  type ReceivedDatagram,
+  type VrrpSocketCounters,
+  type VrrpSocketOptions,
+} from './net/vrrp-socket.js';
+export {
+  addressArgs,
+  addressCidr,
+  addressSpecFromVip,
+  routeOrRuleArgs,
+  type AddressSpec,
+} from './net/address-spec.js';
+export { OwnedState, type OwnedEntry, type OwnedKind } from './net/owned-state.js';
+export {
+  KernelConfig,
+  type ApplyOutcome,
+  type ApplyResult,
+  type KernelConfigOptions,
+} from './net/kernel-config.js';
+export { GratuitousArp, arpingArgs, type GratuitousArpOptions } from './net/gratuitous-arp.js';
+export { UnsolicitedNa, buildNeighbourAdvert } from './net/unsolicited-na.js';
+export { LinkMonitor, linkUp, parseLinkLine, type LinkState } from './net/link-monitor.js';

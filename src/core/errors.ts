@@ -14,6 +14,9 @@ export const ErrorCodes = {
   TANDEM_ERR_PLUGIN_LOAD: 'a plugin file could not be loaded',
   TANDEM_ERR_PRIVILEGE: 'a required privilege is missing',
   TANDEM_ERR_ADMIN_LISTEN: 'the admin server cannot listen where it is configured to',
+  TANDEM_ERR_NO_INTERFACE: 'a configured network interface does not exist',
+  TANDEM_ERR_NET_COMMAND: 'a network configuration command (iproute2, arping) failed',
+  TANDEM_ERR_SOCKET: 'a raw socket could not be opened or configured',
 } as const;
 
 /** One of the codes in {@link ErrorCodes}. */

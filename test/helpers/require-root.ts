@@ -1,0 +1,54 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { TestContext } from 'node:test';
+
+/** Whether we run under CI, where a missing prerequisite is a failure instead of a skip (design.md §5). */
+export const underCi = process.env.CI === 'true';
+
+/** The full path of an executable found on PATH (plus the sbin directories root uses), or undefined. */
+export function findTool(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    const p = join(dir, name);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why the network layer cannot run here (not root, a tool missing), or undefined when it can.
+ * `tools` are executables the calling test file needs besides `ip`.
+ */
+export function netPrerequisiteProblem(tools: readonly string[] = []): string | undefined {
+  if (process.getuid?.() !== 0) return 'network tests need root (network namespaces, raw sockets)';
+  const missing = ['ip', ...tools].filter((t) => findTool(t) === undefined);
+  if (missing.length > 0)
+    return `network tests need ${missing.join(', ')} (apt-get install the Debian packages)`;
+  return undefined;
+}
+
+/**
+ * The `skip` option for a network `describe`/`test`: locally a loud skip with the reason when a
+ * prerequisite is missing; under CI=true it throws, so the file fails instead of passing vacuously.
+ */
+export function requireRoot(tools: readonly string[] = []): false | string {
+  const problem = netPrerequisiteProblem(tools);
+  if (problem === undefined) return false;
+  if (underCi) throw new Error(`CI=true and ${problem}`);
+  process.stderr.write(`\n*** SKIPPING network tests: ${problem} ***\n\n`);
+  return problem;
+}
+
+/** Inside a test: skips it loudly (or fails under CI) when a prerequisite is missing; true when it may run. */
+export function requireRootIn(t: TestContext, tools: readonly string[] = []): boolean {
+  const skip = requireRoot(tools);
+  if (skip === false) return true;
+  t.skip(skip);
+  return false;
+}
