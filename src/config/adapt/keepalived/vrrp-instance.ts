@@ -1,0 +1,505 @@
+/**
+ * `vrrp_instance NAME { }` keywords (keepalived vrrp_parser.c l.2123-2213, reference §1.3): each
+ * handler's checks and messages, in file order. Defaults and cross-checks that keepalived applies
+ * after the whole file is read live in instance-complete.ts.
+ */
+import type { Directive } from '../../directive.js';
+import type { UnicastPeerConfig } from '../../model/keepalived.js';
+import { adaptIpAddress, parseIp } from './address.js';
+import type { KaContext } from './context.js';
+import type { GlobalState } from './global-defs.js';
+import type { InstanceDraft } from './instance-draft.js';
+import { adaptRoute, adaptRule } from './routes.js';
+import { adaptNotifyScript } from './scripts.js';
+import { adaptTrackList, type TrackTarget } from './track-refs.js';
+
+/** Lookups of the objects defined so far in the file. */
+export interface TrackLookups {
+  readonly script: (name: string) => TrackTarget | undefined;
+  readonly file: (name: string) => TrackTarget | undefined;
+  readonly process: (name: string) => TrackTarget | undefined;
+  readonly iface: (name: string) => TrackTarget | undefined;
+}
+
+/** A new draft with keepalived's `alloc_vrrp` defaults (garp values copied from global_defs now). */
+export function newDraft(name: string, loc: Directive['loc'], g: GlobalState): InstanceDraft {
+  return {
+    name,
+    loc,
+    vrid: 0,
+    priority: 0,
+    advertUs: 0,
+    vips: [],
+    evips: [],
+    routes: [],
+    rules: [],
+    trackInterfaces: [],
+    trackScripts: [],
+    trackFiles: [],
+    trackProcesses: [],
+    trackBfds: [],
+    dontTrackPrimary: false,
+    unicastConfigured: false,
+    unicastPeers: [],
+    checkUnicastSrc: false,
+    unicastFaultNoPeer: false,
+    trackSrcIp: false,
+    authPass: '',
+    nopreempt: false,
+    preemptDelayUs: 0,
+    garpMasterDelayMs: g.garpMasterDelayMs,
+    garpMasterRepeat: g.garpMasterRepeat,
+    garpMasterRefreshMs: g.garpMasterRefreshMs,
+    garpMasterRefreshRepeat: g.garpMasterRefreshRepeat,
+    downTimerAdverts: g.downTimerAdverts,
+    skipCheckAdvAddr: false,
+    promoteSecondaries: false,
+    notify: { notifyDeleted: false },
+  };
+}
+
+function unicastPeer(ctx: KaContext, v: InstanceDraft, e: Directive): UnicastPeerConfig | undefined {
+  const ip = parseIp(e.name);
+  if (ip === undefined) {
+    ctx.error(
+      `Configuration error: VRRP instance[${v.name}] malformed unicast peer address[${e.name}]. Skipping...`,
+      e.loc,
+    );
+    return undefined;
+  }
+  if (v.family !== undefined && ip.family !== v.family) {
+    ctx.error(
+      `Configuration error: VRRP instance[${v.name}] and unicast peer address[${e.name}] MUST be of the same family !!! Skipping...`,
+      e.loc,
+    );
+    return undefined;
+  }
+  v.family ??= ip.family;
+  let minTtl = 0;
+  let maxTtl = 255;
+  for (let i = 0; i < e.args.length; i += 2) {
+    const k = e.args[i];
+    const val = e.args[i + 1];
+    if (k === undefined) break;
+    if (k.text !== 'min_ttl' && k.text !== 'max_ttl') {
+      ctx.error(`(${v.name}) unknown unicast_peer option ${k.text}`, e.loc);
+      continue;
+    }
+    if (val === undefined) {
+      ctx.error(`(${v.name}) ${k.text} is missing a value`, e.loc);
+      break;
+    }
+    const n = ctx.unsigned(val, 0, 255);
+    if (n !== undefined && k.text === 'min_ttl') minTtl = n;
+    else if (n !== undefined) maxTtl = n;
+  }
+  if (minTtl > maxTtl)
+    ctx.error(`(${v.name}) min_ttl ${minTtl} > max_ttl ${maxTtl} - all packets will be discarded`, e.loc);
+  return { address: ip.address, minTtl, maxTtl, loc: e.loc };
+}
+
+/** Applies the keywords of one vrrp_instance block to its draft. */
+export function adaptInstanceBlock(
+  ctx: KaContext,
+  v: InstanceDraft,
+  block: readonly Directive[],
+  g: GlobalState,
+  t: TrackLookups,
+): void {
+  for (const d of block) {
+    const a1 = d.args[0];
+    const optBool = (set: (b: boolean) => void, label = d.name): void => {
+      if (a1 === undefined) return set(true);
+      const b = ctx.bool(a1);
+      if (b === undefined) ctx.error(`(${v.name}) invalid ${label} ${a1.text} specified`, d.loc);
+      else set(b);
+    };
+    const uint = (min: number, max: number, msg: (s: string) => string, set: (n: number) => void): void => {
+      const w = ctx.arg(d, 1);
+      if (w === undefined) return;
+      const n = ctx.unsigned(w, min, max);
+      if (n === undefined) ctx.error(msg(w.text), d.loc);
+      else set(n);
+      ctx.extraWords(d, 1);
+    };
+    switch (d.name) {
+      case 'state': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        if (w.text === 'MASTER') v.wantState = 'MASTER';
+        else if (w.text === 'BACKUP') {
+          if (v.wantState === 'MASTER')
+            ctx.error(`(${v.name}) state previously set as MASTER - ignoring BACKUP`, d.loc);
+          else v.wantState = 'BACKUP';
+        } else {
+          ctx.error(`(${v.name}) unknown state '${w.text}', defaulting to BACKUP`, d.loc);
+          v.wantState = 'BACKUP';
+        }
+        v.stateLoc = d.loc;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'interface': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        if (w.text.length >= 16) {
+          ctx.error(`Interface name '${w.text}' too long - ignoring`, d.loc);
+          break;
+        }
+        const kind = ctx.host.interfaceKind(w.text);
+        if (kind === 'missing') {
+          ctx.error(`WARNING - interface ${w.text} for vrrp_instance ${v.name} doesn't exist`, d.loc);
+          ctx.report('fatal', 'Non-existent interface specified in configuration', d.loc);
+          delete v.interface;
+        } else if (kind === 'loopback') {
+          ctx.error(`(${v.name}) cannot use a loopback interface (${w.text}) for vrrp - ignoring`, d.loc);
+          delete v.interface;
+        } else v.interface = w.text;
+        v.interfaceLoc = d.loc;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'virtual_router_id':
+        uint(
+          1,
+          255,
+          (s) => `(${v.name}): VRID '${s}' not valid - must be between 1 & 255`,
+          (n) => (v.vrid = n),
+        );
+        break;
+      case 'priority': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const n = ctx.unsigned(w, 1, 255);
+        if (n === undefined) {
+          ctx.error(`(${v.name}) Priority not valid! must be between 1 & 255. Using default 100`, d.loc);
+          v.priority = 100;
+        } else v.priority = n;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'advert_int': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const us = ctx.decimal(w, 10000, 255 * 1000000, 6);
+        if (us === undefined || us <= 0)
+          ctx.error(`(${v.name}) Advert interval (${w.text}) not valid! Must be > 0 - ignoring`, d.loc);
+        else v.advertUs = us;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'version': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const n = ctx.int(w, 2, 3);
+        if (n === undefined) ctx.error(`(${v.name}): Version must be either 2 or 3`, d.loc);
+        else if (n === 2 && v.family === 'inet6')
+          ctx.error(`(${v.name}): Cannot use VRRPv2 with ipv6 - ignoring`, d.loc);
+        else v.version = n === 2 ? 2 : 3;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'authentication':
+        for (const k of d.block ?? []) {
+          const w = ctx.arg(k, 1);
+          if (k.name === 'auth_type') {
+            if (w?.text === 'PASS' || w?.text === 'AH') v.authType = w.text;
+            else if (w !== undefined) ctx.error(`(${v.name}) unknown authentication type '${w.text}'`, k.loc);
+            ctx.extraWords(k, 1);
+          } else if (k.name === 'auth_pass') {
+            if (w === undefined) continue;
+            if (w.text.length > 8) ctx.error('Truncating auth_pass to 8 characters', k.loc);
+            v.authPass = w.text.slice(0, 8);
+            ctx.extraWords(k, 1);
+          } else ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+        }
+        break;
+      case 'virtual_ipaddress':
+        for (const e of d.block ?? []) {
+          const ip = adaptIpAddress(ctx, e, { isStatic: false });
+          if (ip === undefined) continue;
+          if (v.family !== undefined && ip.family !== v.family) {
+            ctx.error(`(${v.name}): address family must match VRRP instance [${e.name}] - ignoring`, e.loc);
+            continue;
+          }
+          v.family ??= ip.family;
+          v.vips.push(ip);
+        }
+        break;
+      case 'virtual_ipaddress_excluded':
+        for (const e of d.block ?? []) {
+          const ip = adaptIpAddress(ctx, e, { isStatic: false });
+          if (ip !== undefined) v.evips.push(ip);
+        }
+        break;
+      case 'virtual_routes':
+        for (const e of d.block ?? []) {
+          const r = adaptRoute(ctx, e, false);
+          if (r !== undefined) v.routes.push(r);
+        }
+        break;
+      case 'virtual_rules':
+        for (const e of d.block ?? []) {
+          const r = adaptRule(ctx, e);
+          if (r !== undefined) v.rules.push(r);
+        }
+        break;
+      case 'track_interface':
+        v.trackInterfaces.push(...adaptTrackList(ctx, d, 'interface', v.name, t.iface));
+        break;
+      case 'track_script':
+        v.trackScripts.push(...adaptTrackList(ctx, d, 'script', v.name, t.script));
+        break;
+      case 'track_file':
+        v.trackFiles.push(...adaptTrackList(ctx, d, 'file', v.name, t.file));
+        break;
+      case 'track_process':
+        v.trackProcesses.push(...adaptTrackList(ctx, d, 'process', v.name, t.process));
+        break;
+      case 'track_bfd':
+        ctx.tandem('TANDEM_KA_UNSUPPORTED', 'track_bfd is not supported by Tandem yet - ignored', d.loc);
+        break;
+      case 'dont_track_primary':
+        v.dontTrackPrimary = true;
+        ctx.extraWords(d, 0);
+        break;
+      case 'unicast_src_ip':
+      case 'mcast_src_ip': {
+        if (d.name === 'unicast_src_ip') v.unicastConfigured = true;
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const ip = parseIp(w.text);
+        if (ip === undefined)
+          ctx.error(
+            `Configuration error: VRRP instance[${v.name}] malformed src address[${w.text}]. Skipping...`,
+            d.loc,
+          );
+        else if (v.family !== undefined && ip.family !== v.family) {
+          ctx.error(
+            `Configuration error: VRRP instance[${v.name}] and src address[${w.text}] MUST be of the same family !!! Skipping...`,
+            d.loc,
+          );
+        } else {
+          v.family ??= ip.family;
+          v.sourceAddress = ip.address;
+        }
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'unicast_peer':
+        v.unicastConfigured = true;
+        for (const e of d.block ?? []) {
+          const p = unicastPeer(ctx, v, e);
+          if (p !== undefined) v.unicastPeers.push(p);
+        }
+        break;
+      case 'mcast_dst_ip': {
+        const w = ctx.arg(d, 1);
+        const ip = w === undefined ? undefined : parseIp(w.text);
+        if (w !== undefined && ip === undefined)
+          ctx.error(`(${v.name}) malformed mcast dest address ${w.text}. Skipping...`, d.loc);
+        else if (ip !== undefined) v.mcastDst = ip.address;
+        break;
+      }
+      case 'unicast_ttl':
+        uint(
+          0,
+          255,
+          (s) => `(${v.name}): TTL '${s}' not valid - must be between 0 & 255`,
+          (n) => (v.ttl = n),
+        );
+        break;
+      case 'check_unicast_src':
+        v.unicastConfigured = true;
+        v.checkUnicastSrc = true;
+        break;
+      case 'unicast_fault_no_peer':
+        v.unicastConfigured = true;
+        v.unicastFaultNoPeer = true;
+        break;
+      case 'track_src_ip':
+        v.trackSrcIp = true;
+        break;
+      case 'nopreempt':
+        v.nopreempt = true;
+        ctx.extraWords(d, 0);
+        break;
+      case 'preempt':
+        v.nopreempt = false;
+        break;
+      case 'preempt_delay': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const us = ctx.decimal(w, 0, 1000 * 1000000, 6);
+        if (us === undefined) {
+          ctx.error(`(${v.name}) Preempt_delay not valid! must be between 0-1000`, d.loc);
+          v.preemptDelayUs = 0;
+        } else v.preemptDelayUs = us;
+        ctx.extraWords(d, 1);
+        break;
+      }
+      case 'garp_master_delay':
+        uint(
+          0,
+          4294,
+          (s) => `(${v.name}): garp_master_delay '${s}' invalid - ignoring`,
+          (n) => (v.garpMasterDelayMs = n * 1000),
+        );
+        break;
+      case 'garp_master_refresh':
+        uint(
+          0,
+          4294967295,
+          (s) => `(${v.name}): Invalid garp_master_refresh '${s}' - ignoring`,
+          (n) => (v.garpMasterRefreshMs = n * 1000),
+        );
+        break;
+      case 'garp_master_repeat':
+      case 'garp_master_refresh_repeat':
+        uint(
+          0,
+          4294967295,
+          (s) => `(${v.name}): ${d.name} '${s}' invalid - ignoring`,
+          (n) => {
+            if (n === 0) ctx.error(`(${v.name}): ${d.name} must be greater than 0, setting to 1`, d.loc);
+            if (d.name === 'garp_master_repeat') v.garpMasterRepeat = Math.max(1, n);
+            else v.garpMasterRefreshRepeat = Math.max(1, n);
+          },
+        );
+        break;
+      case 'garp_lower_prio_delay':
+        uint(
+          0,
+          4294,
+          (s) => `(${v.name}): garp_lower_prio_delay '${s}' invalid - ignoring`,
+          (n) => (v.garpLowerPrioDelayMs = n * 1000),
+        );
+        break;
+      case 'garp_lower_prio_repeat':
+        uint(
+          0,
+          2147483647,
+          (s) => `(${v.name}): Invalid garp_lower_prio_repeat '${s}'`,
+          (n) => (v.garpLowerPrioRepeat = n),
+        );
+        break;
+      case 'down_timer_adverts':
+        uint(
+          1,
+          100,
+          (s) => `(${v.name}): Invalid down_timer_adverts [1:100] '${s}'`,
+          (n) => (v.downTimerAdverts = n),
+        );
+        break;
+      case 'lower_prio_no_advert':
+        optBool((b) => (v.lowerPrioNoAdvert = b));
+        break;
+      case 'higher_prio_send_advert':
+        optBool((b) => (v.higherPrioSendAdvert = b));
+        break;
+      case 'strict_mode':
+        optBool((b) => (v.strictMode = b));
+        break;
+      case 'skip_check_adv_addr':
+        // keepalived 2.2.7 quirk: any valid boolean, even `off`, turns it on.
+        optBool(() => (v.skipCheckAdvAddr = true));
+        break;
+      case 'accept':
+        v.accept = true;
+        break;
+      case 'no_accept':
+        v.accept = false;
+        break;
+      case 'promote_secondaries':
+        v.promoteSecondaries = true;
+        break;
+      case 'smtp_alert':
+        if (a1 !== undefined && ctx.bool(a1) === undefined)
+          ctx.error(`Invalid vrrp_instance smtp_alert parameter ${a1.text}`, d.loc);
+        else v.smtpAlert = a1 === undefined ? true : (ctx.bool(a1) ?? true);
+        break;
+      case 'notify_priority_changes':
+        optBool((b) => (v.notifyPriorityChanges = b), 'value');
+        break;
+      case 'notify_master':
+      case 'notify_backup':
+      case 'notify_fault':
+      case 'notify_stop':
+      case 'notify':
+      case 'notify_master_rx_lower_pri':
+      case 'notify_deleted': {
+        const slot = (
+          {
+            notify_master: 'master',
+            notify_backup: 'backup',
+            notify_fault: 'fault',
+            notify_stop: 'stop',
+            notify: 'generic',
+            notify_master_rx_lower_pri: 'masterRxLowerPri',
+            notify_deleted: 'deleted',
+          } as const
+        )[d.name];
+        if (d.name === 'notify_deleted') {
+          if (v.notify.notifyDeleted) {
+            ctx.error(`(${v.name}) notify_deleted already specified - ignoring ${a1?.text ?? ''}`, d.loc);
+            break;
+          }
+          v.notify.notifyDeleted = true;
+          if (a1 === undefined) break;
+        }
+        if (v.notify[slot] !== undefined) {
+          ctx.error(
+            `(${v.name}) ${d.name === 'notify' ? 'notify' : d.name} script already specified - ignoring ${a1?.text ?? ''}`,
+            d.loc,
+          );
+          break;
+        }
+        const s = adaptNotifyScript(ctx, d, g);
+        if (s !== undefined) v.notify[slot] = s;
+        break;
+      }
+      case 'use_vmac': {
+        v.vmac ??= { enabled: true, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
+        for (const w of d.args.slice(0, 2)) {
+          if (w.text.includes(':')) v.vmac.mac = w.text;
+          else {
+            v.vmac.ifname = w.text;
+            v.vmac.nameSet = true;
+          }
+        }
+        break;
+      }
+      case 'vmac_xmit_base':
+        v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
+        v.vmac.xmitBase = true;
+        break;
+      case 'use_vmac_addr':
+        v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
+        v.vmac.useVmacAddr = true;
+        break;
+      case 'native_ipv6':
+        if (v.family === 'inet')
+          ctx.error(`(${v.name}) Cannot specify native_ipv6 with IPv4 addresses`, d.loc);
+        else {
+          v.family = 'inet6';
+          v.version = 3;
+        }
+        break;
+      case 'debug':
+      case 'kernel_rx_buf_size':
+      case 'linkbeat_use_polling':
+      case 'old_unicast_checksum':
+      case 'garp_extra_if':
+      case 'vmac_garp_intvl':
+      case 'use_ipvlan':
+      case 'vrf':
+        ctx.tandem('TANDEM_KA_UNSUPPORTED', `${d.name} is accepted but has no effect in Tandem`, d.loc);
+        break;
+      case 'lvs_sync_daemon_interface':
+        ctx.error(`(${v.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`, d.loc);
+        break;
+      default:
+        ctx.error(`Unknown keyword '${d.name}'`, d.loc);
+    }
+  }
+}
