@@ -77,8 +77,8 @@ export function loadKeepalivedConfig(file: string, options: LoadKeepalivedOption
       }),
     );
   }
-  diagnostics.push(...ctx.diagnostics);
-  const ordered = sortDiagnostics(diagnostics);
+  // concat, not push(...): a pathological file can yield more messages than fit in an argument list.
+  const ordered = sortDiagnostics(diagnostics.concat(ctx.diagnostics));
   const exitClass = exitClassOf(ordered);
   return model === undefined
     ? { diagnostics: ordered, exitClass }

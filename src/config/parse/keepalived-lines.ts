@@ -43,11 +43,19 @@ export interface ReadLinesResult {
 const MAX_INCLUDE_DEPTH = 32;
 /** A bound on the total logical lines, so a runaway ~SEQ or definition can never hang Tandem. */
 const MAX_LINES = 200000;
+/** A bound on the work done, for inputs that expand to nothing forever (nested ~SEQ of definitions). */
+const MAX_STEPS = 2000000;
 
 interface Pending {
   readonly text: string;
   readonly loc: SourceLoc;
   readonly bindings?: readonly (readonly [string, string])[];
+}
+
+/** Files of an include glob not opened yet: opened one at a time, so the include chain stays exact. */
+interface PendingFiles {
+  readonly pending: string[];
+  readonly includedAt: SourceLoc;
 }
 
 interface FileFrame {
@@ -69,10 +77,23 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
   const lines: LogicalLine[] = [];
   const files: string[] = [];
   const stack = new IncludeStack();
-  const frames: FileFrame[] = [];
-  // Lines injected ahead of the file: brace residues, sequence rounds, multi-line definition bodies.
-  let queue: Pending[] = [];
-  const current = (): string => frames[frames.length - 1]?.file ?? mainFile;
+  const frames: (FileFrame | PendingFiles)[] = [];
+  // Lines injected ahead of the file (brace residues, sequence rounds, multi-line definition bodies),
+  // kept as a stack whose last element is read next, so injecting is cheap.
+  const queue: Pending[] = [];
+  const inject = (items: readonly Pending[]): void => {
+    for (let i = items.length - 1; i >= 0; i--) {
+      const item = items[i];
+      if (item !== undefined) queue.push(item);
+    }
+  };
+  const current = (): string => {
+    for (let i = frames.length - 1; i >= 0; i--) {
+      const f = frames[i];
+      if (f !== undefined && 'file' in f) return f.file;
+    }
+    return mainFile;
+  };
   const defs = new Definitions({
     pwd: () => dirname(current()),
     instance: options.configId,
@@ -129,8 +150,7 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       diagnostics.push(kaDiag(cls, `Config files missing '${pattern}'.`, loc));
       return;
     }
-    // The glob's files are read in order; push them in reverse so the first is read first.
-    for (const f of usable.reverse()) open(resolve(f), loc);
+    frames.push({ pending: usable.map((f) => resolve(f)), includedAt: loc });
   };
 
   /** Processes one line after decomment; pushes logical lines or queued work. */
@@ -154,14 +174,14 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       if (text.startsWith('$') && defs.define(text)) return;
       if (text.startsWith('~SEQ') || text.startsWith('~LST')) {
         const isSeq = text[1] === 'S';
-        const parsed = isSeq ? parseSeq(substituteParams(text)) : parseLst(text);
+        const parsed = isSeq ? parseSeq(text, substituteParams) : parseLst(text);
         if (!parsed.ok) {
           diagnostics.push(kaDiag('general', parsed.message, loc));
           // read_line adds its own line after add_seq's message.
           if (isSeq) diagnostics.push(kaDiag('general', `Invalid ~SEQ specification '${text}'`, loc));
           return;
         }
-        queue = [...parsed.rounds.map((r) => ({ text: r.text, loc, bindings: r.bindings })), ...queue];
+        inject(parsed.rounds.map((r) => ({ text: r.text, loc, bindings: r.bindings })));
         return;
       }
       if (text.startsWith('~')) break;
@@ -173,7 +193,7 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
           );
         }
         if (!sub.changed) break;
-        queue = [...sub.extraLines.map((t) => ({ text: t, loc })), ...queue];
+        inject(sub.extraLines.map((t) => ({ text: t, loc })));
         const again = decomment(sub.text);
         text = again.text;
         recheck = text.startsWith('@') || text.includes('$');
@@ -189,7 +209,7 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     const split = splitBrace(text);
     lines.push({ text: split.head.text, loc });
     if (split.rest !== undefined) {
-      queue = [{ text: split.rest.text, loc: { ...loc, col: loc.col + split.rest.offset } }, ...queue];
+      inject([{ text: split.rest.text, loc: { ...loc, col: loc.col + split.rest.offset } }]);
     }
   };
 
@@ -197,8 +217,9 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
   const substituteParams = (text: string): string => defs.substitute(text).text;
 
   const mainFound = open(resolve(mainFile), undefined);
-  while (lines.length < MAX_LINES) {
-    const next = queue.shift();
+  let steps = 0;
+  while (lines.length < MAX_LINES && steps++ < MAX_STEPS) {
+    const next = queue.pop();
     if (next !== undefined) {
       for (const [k, v] of next.bindings ?? []) defs.set(k, v);
       process(next.text, next.loc);
@@ -206,6 +227,12 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     }
     const frame = frames[frames.length - 1];
     if (frame === undefined) break;
+    if ('pending' in frame) {
+      const nextFile = frame.pending.shift();
+      if (nextFile === undefined) frames.pop();
+      else open(nextFile, frame.includedAt);
+      continue;
+    }
     if (frame.index >= frame.lines.length) {
       frames.pop();
       stack.leave();
@@ -225,8 +252,8 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     if (dc.text === '') continue;
     process(dc.text, loc);
   }
-  if (lines.length >= MAX_LINES) {
-    diagnostics.push(kaDiag('general', `configuration expands to more than ${MAX_LINES} lines - stopping`));
+  if (lines.length >= MAX_LINES || steps >= MAX_STEPS) {
+    diagnostics.push(kaDiag('general', `configuration expands to more than ${MAX_LINES} lines - stopping`, at(resolve(mainFile), 1, 1, [])));
   }
   return { lines, diagnostics, files, mainFound };
 }

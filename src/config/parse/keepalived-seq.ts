@@ -32,7 +32,7 @@ function parseLong(s: string): { value: number; rest: string } {
 }
 
 /** Parses a `~SEQ` line (after any `$` substitution of its parameters). */
-export function parseSeq(line: string): SeqParse {
+export function parseSeq(line: string, substitute: (s: string) => string = (x) => x): SeqParse {
   const bad = (): SeqParse => ({ ok: false, message: `Invalid ~SEQ definition '${line}'` });
   let p = line.slice(4);
   const hex = p.startsWith('x');
@@ -49,7 +49,8 @@ export function parseSeq(line: string): SeqParse {
   if (close < 0) return bad();
   const text = p.slice(close + 1).replace(/^[ \t]*/, '');
   const nums: number[] = [];
-  let rest = p.slice(0, close + 1);
+  // add_seq expands definitions inside the parentheses only.
+  let rest = substitute(p.slice(0, close + 1));
   for (;;) {
     const r = parseLong(rest);
     nums.push(r.value);

@@ -77,6 +77,7 @@ export function buildKeepalivedTree(
       const level = levels.pop();
       if (level === undefined) {
         diagnostics.push(kaDiag('general', "Extra '}' found", first.loc));
+        diagnostics.push(kaDiag('general', "Unknown keyword '}'", first.loc));
       } else current = level.list;
       previous = undefined;
       continue;

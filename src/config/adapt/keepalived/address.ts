@@ -88,7 +88,7 @@ export function adaptIpAddress(
         return undefined;
       }
       if (ctx.host.interfaceKind(p) === 'missing') {
-        ctx.error(`WARNING - interface ${p} for ip address ${first} doesn't exist`, d.loc);
+        ctx.missingInterface(`WARNING - interface ${p} for ip address ${first} doesn't exist`, d.loc);
         return undefined;
       }
       out.dev = p;

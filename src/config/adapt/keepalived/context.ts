@@ -18,10 +18,26 @@ export class KaContext {
   /** get_default_script_user's one-shot state: resolved user, or the failure already reported. */
   defaultUser: { user: string; group?: string } | 'failed' | undefined;
 
+  /** Where a named interface did not exist: keepalived then stops right after parsing. */
+  nonExistentInterface: SourceLoc | undefined;
+
   constructor(
     readonly host: KeepalivedHost,
     readonly configId: string,
   ) {}
+
+  /** A context whose reports are dropped: checks keepalived never reaches still build the model. */
+  muted(): KaContext {
+    const m = new KaContext(this.host, this.configId);
+    m.defaultUser = this.defaultUser;
+    return m;
+  }
+
+  /** Reports a missing interface as keepalived does, and remembers that the VRRP process would stop. */
+  missingInterface(message: string, loc?: SourceLoc): void {
+    this.nonExistentInterface ??= loc;
+    this.error(message, loc);
+  }
 
   /** Reports a keepalived configuration error (rc 5) at `loc`. */
   error(message: string, loc?: SourceLoc): void {
@@ -69,6 +85,30 @@ export class KaContext {
       `"${shown}" ignored: keepalived reads one statement per line (after "${d.name}")`,
       first.loc,
     );
+  }
+
+  /**
+   * A `{` after a keyword that takes no block: keepalived says `Unexpected '{' - ignoring` and then
+   * reads every inner line as a keyword of the enclosing level (all unknown), and the `}` too.
+   * Returns true when the directive had such a block.
+   */
+  strayBlock(d: Directive): boolean {
+    if (d.block === undefined) return false;
+    this.error("Unexpected '{' - ignoring", d.loc);
+    // Iterative walk: nesting depth is the user's to choose, the call stack is not.
+    const stack: Directive[] = [...d.block].reverse();
+    for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
+      this.error(`Unknown keyword '${x.name}'`, x.loc);
+      if (x.block !== undefined) for (let i = x.block.length - 1; i >= 0; i--) stack.push(x.block[i] as Directive);
+    }
+    // The closing brace is read as a keyword too (or closes the enclosing block, which is as bad).
+    this.error("Unknown keyword '}'", d.loc);
+    return true;
+  }
+
+  /** An unknown keyword (its block, if any, is reported by {@link strayBlock}). */
+  unknown(d: Directive): void {
+    this.error(`Unknown keyword '${d.name}'`, d.loc);
   }
 
   /** read_unsigned: a whole number in [min, max], else keepalived's message and undefined. */

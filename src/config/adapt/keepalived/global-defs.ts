@@ -8,6 +8,9 @@ import type { GlobalDefsConfig } from '../../model/keepalived.js';
 import type { KaContext } from './context.js';
 import { parseIp } from './address.js';
 
+/** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
+const GLOBAL_BLOCKS = new Set(['notification_email']);
+
 /** global_defs as the adapters build it; readonly once the file is read. */
 export type GlobalState = { -readonly [K in keyof GlobalDefsConfig]: GlobalDefsConfig[K] } & {
   other: Record<string, string[]>;
@@ -71,6 +74,7 @@ const OTHER = new Set(
 /** Reads one `global_defs` block into `g`. */
 export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: GlobalState): void {
   for (const d of block) {
+    if (!GLOBAL_BLOCKS.has(d.name)) ctx.strayBlock(d);
     const a1 = d.args[0];
     const secs = (label: string, set: (ms: number) => void): void => {
       const w = ctx.arg(d, 1);
@@ -253,7 +257,7 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
           g.other[d.name] = d.args.map((w) => w.text);
           if (d.block !== undefined)
             g.other[d.name] = (d.block ?? []).flatMap((e) => [e.name, ...e.args.map((w) => w.text)]);
-        } else ctx.error(`Unknown keyword '${d.name}'`, d.loc);
+        } else ctx.unknown(d);
     }
   }
 }

@@ -43,6 +43,12 @@ const OTHER_ROOTS = new Set([
   'interface_up_down_delays',
 ]);
 
+/** Root keywords of the VRRP side that own a block. */
+const ROOT_BLOCKS = new Set([
+  'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'track_file', 'vrrp_track_file', 'vrrp_track_process',
+  'static_ipaddress', 'static_routes', 'static_rules',
+]);
+
 /** Adapts the whole tree; `files` lists every file read. */
 export function adaptKeepalived(
   ctx: KaContext,
@@ -132,7 +138,7 @@ export function adaptKeepalived(
         break;
       case 'static_routes':
         for (const e of block) {
-          const r = adaptRoute(ctx, e, true);
+          const r = adaptRoute(ctx, e);
           if (r !== undefined) staticRoutes.push(r);
         }
         break;
@@ -150,36 +156,47 @@ export function adaptKeepalived(
             `${d.name} is accepted but not supported by Tandem yet - ignored`,
             d.loc,
           );
-        else ctx.error(`Unknown keyword '${d.name}'`, d.loc);
+        else ctx.unknown(d);
     }
+    if (!ROOT_BLOCKS.has(d.name) && !LVS_ROOTS.has(d.name) && !OTHER_ROOTS.has(d.name)) ctx.strayBlock(d);
   }
-  const liveGroups = groups.filter((sg) => resolveSyncGroup(ctx, sg, drafts));
+  // vrrp_daemon.c: a missing interface stops the VRRP process right after parsing (rc 5 with the
+  // "doesn't exist" error), so none of the checks below are reported; the model is still built.
+  const stopped = ctx.nonExistentInterface !== undefined;
+  if (stopped) ctx.report('fatal', 'Non-existent interface specified in configuration', ctx.nonExistentInterface);
+  const post = stopped ? ctx.muted() : ctx;
+  let disabledScripts: ReadonlySet<string> = new Set();
+  if (drafts.length > 0) {
+    const notify = [...drafts.flatMap((v) => notifyScripts(v.notify)), ...groups.flatMap((s) => notifyScripts(s.notify))];
+    disabledScripts = checkScriptSecurity(post, scripts, notify, g.enableScriptSecurity).disabledScripts;
+  }
+  for (const v of drafts) v.trackScripts = v.trackScripts.filter((r) => !disabledScripts.has(r.name));
+  // vrrp_complete_init stops at the first instance that fails; later ones are not checked.
+  const live = { ctx: post };
+  // chk_min_cfg: a VRID and an interface (or unicast peers) are required.
+  const noIf = (v: InstanceDraft): boolean => v.interface === undefined && v.unicastPeers.length === 0;
+  const firstBad = drafts.find((v) => v.vrid === 0 || noIf(v));
+  if (firstBad !== undefined) {
+    if (firstBad.vrid === 0) live.ctx.error(`(${firstBad.name}) the virtual router id must be set`, firstBad.loc);
+    else live.ctx.error(`(${firstBad.name}) Unknown interface!`, firstBad.loc);
+    live.ctx = ctx.muted();
+  }
+  const liveGroups = groups.filter((sg) => resolveSyncGroup(live.ctx, sg, drafts));
   const instances: VrrpInstanceConfig[] = [];
   for (const v of drafts) {
-    if (v.vrid === 0) {
-      ctx.error(`(${v.name}) the virtual router id must be set`, v.loc);
-      continue;
-    }
-    const sg = liveGroups.find((s) => s.name === v.syncGroup);
-    const done = completeInstance(ctx, v, g, sg === undefined ? undefined : sg.trackingWeight);
+    if (v.vrid === 0 || noIf(v)) continue;
+    const sg = liveGroups.find((x) => x.name === v.syncGroup);
+    const done = completeInstance(live.ctx, v, g, sg === undefined ? undefined : sg.trackingWeight);
     if (done !== undefined) instances.push(done);
+    else live.ctx = ctx.muted();
   }
-  // vrrp_complete_init: a script tracked by nobody is removed with a warning.
-  const used = new Set(
-    [...instances.flatMap((i) => i.trackScripts), ...liveGroups.flatMap((s) => s.trackScripts)].map(
-      (r) => r.name,
-    ),
-  );
-  const usedScripts = scripts.filter((s) => {
-    if (!used.has(s.name)) ctx.error(`Warning - script ${s.name} is not used`, s.loc);
-    return used.has(s.name);
+  checkVridConflicts(live.ctx, instances);
+  const used = new Set([...instances.flatMap((i) => i.trackScripts), ...liveGroups.flatMap((x) => x.trackScripts)].map((r) => r.name));
+  const usedScripts = scripts.filter((x) => {
+    // keepalived removes unused scripts after the point where -t stops, so -t never says so.
+    if (!used.has(x.name)) ctx.tandem('TANDEM_KA_SCRIPT_UNUSED', `script ${x.name} is not used by any vrrp_instance or sync group`, x.loc);
+    return used.has(x.name) && !disabledScripts.has(x.name);
   });
-  const commands: ScriptCommandConfig[] = [
-    ...usedScripts.map((s) => s.command),
-    ...instances.flatMap((i) => notifyScripts(i.notify)),
-    ...liveGroups.flatMap((s) => notifyScripts(s.notify)),
-  ];
-  checkScriptSecurity(ctx, commands, g.enableScriptSecurity);
   const syncGroups: VrrpSyncGroupConfig[] = liveGroups.map((s) => ({
     name: s.name,
     loc: s.loc,
@@ -207,6 +224,17 @@ export function adaptKeepalived(
     staticRules,
     lvs,
   };
+}
+
+/** check_vrid_conflicts: two multicast instances on one interface and family may not share a VRID. */
+function checkVridConflicts(ctx: KaContext, instances: readonly VrrpInstanceConfig[]): void {
+  instances.forEach((a, i) => {
+    for (const b of instances.slice(0, i)) {
+      if (a.vrid !== b.vrid || a.family !== b.family || a.interface === undefined || a.interface !== b.interface) continue;
+      if (a.unicastPeers.length > 0 || b.unicastPeers.length > 0 || a.mcastDestination !== b.mcastDestination) continue;
+      ctx.error(`${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`, a.loc);
+    }
+  });
 }
 
 function notifyScripts(n: VrrpInstanceConfig['notify']): ScriptCommandConfig[] {

@@ -27,7 +27,7 @@ function familyOfPrefix(text: string): AddressFamily | undefined {
 }
 
 /** Reads one route line (the directive's name is the first word). */
-export function adaptRoute(ctx: KaContext, d: Directive, isStatic: boolean): IpRouteConfig | undefined {
+export function adaptRoute(ctx: KaContext, d: Directive): IpRouteConfig | undefined {
   const words = [d.name, ...d.args.map((w) => w.text)];
   let family: AddressFamily | undefined;
   const out: { -readonly [K in keyof IpRouteConfig]: IpRouteConfig[K] } = {
@@ -56,7 +56,7 @@ export function adaptRoute(ctx: KaContext, d: Directive, isStatic: boolean): IpR
       i += v === 'inet' || v === 'inet6' ? 2 : 1;
     } else if (k === 'dev' || k === 'oif') {
       if (v !== undefined && ctx.host.interfaceKind(v) === 'missing') {
-        ctx.error(`WARNING - interface ${v} for route doesn't exist`, d.loc);
+        ctx.missingInterface(`WARNING - interface ${v} for route doesn't exist`, d.loc);
         return undefined;
       }
       if (v !== undefined) out.dev = v;
@@ -70,8 +70,9 @@ export function adaptRoute(ctx: KaContext, d: Directive, isStatic: boolean): IpR
     } else if (k === 'or') ctx.error('"or" for routes is deprecated. Please use "nexthop"', d.loc);
     else if (k === 'no_track') out.noTrack = true;
   }
-  if (isStatic && out.dev === undefined && out.via === undefined && !ROUTE_TYPES.has(d.name)) {
-    ctx.error(`static route ${dest} has no interface or gateway`, d.loc);
+  // Without `dev`, keepalived cannot watch the route (vrrp_iproute.c l.1886).
+  if (out.dev === undefined && !out.noTrack) {
+    ctx.error(`Warning - cannot track route ${dest} with no interface specified, not tracking`, d.loc);
   }
   out.family = family ?? 'inet';
   return out;

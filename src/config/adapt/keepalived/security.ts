@@ -1,49 +1,60 @@
 /**
- * Script security (keepalived vrrp.c `check_vrrp_script_security` l.200, lib/notify.c
- * `check_script_secure`): if any script that would run exists and `enable_script_security` is off,
- * keepalived reports `SECURITY VIOLATION` and `-t` exits 6. With it on, unsafe scripts are disabled.
+ * Script security (keepalived vrrp.c `check_vrrp_script_security` l.205, lib/notify.c
+ * `check_script_secure`): every vrrp_script (used or not) and every notify script is checked; a
+ * tracked script that cannot be found or is unsafe under `enable_script_security` is disabled with a
+ * configuration error; if any script exists and script security is off, keepalived reports
+ * `SECURITY VIOLATION` and `-t` exits 6.
  */
-import type { ScriptCommandConfig } from '../../model/keepalived.js';
+import type { ScriptCommandConfig, VrrpScriptConfig } from '../../model/keepalived.js';
 import type { KaContext } from './context.js';
 
-/** Checks every script that keepalived would run; returns the ones it would keep. */
+/** The outcome: names of vrrp_scripts and notify commands keepalived disables. */
+export interface SecurityOutcome {
+  readonly disabledScripts: ReadonlySet<string>;
+  readonly disabledNotify: ReadonlySet<ScriptCommandConfig>;
+}
+
+/** Runs keepalived's script checks in its order. */
 export function checkScriptSecurity(
   ctx: KaContext,
-  scripts: readonly ScriptCommandConfig[],
+  vrrpScripts: readonly VrrpScriptConfig[],
+  notify: readonly ScriptCommandConfig[],
   enabled: boolean,
-): Set<ScriptCommandConfig> {
-  const kept = new Set<ScriptCommandConfig>();
-  let isScript = false;
+): SecurityOutcome {
+  const disabledScripts = new Set<string>();
+  const disabledNotify = new Set<ScriptCommandConfig>();
+  let isScript: ScriptCommandConfig | undefined;
   let insecure = false;
-  for (const s of scripts) {
+  const verdict = (s: ScriptCommandConfig): 'notfound' | 'inhibit' | 'ok' => {
     const path = s.argv[0] ?? '';
-    const verdict = ctx.host.script(path);
-    if (verdict === 'notfound') {
-      ctx.tandem(
-        'TANDEM_KA_SCRIPT_MISSING',
-        `script ${path} cannot be found - keepalived disables it`,
-        s.loc,
-      );
-      continue;
-    }
-    isScript = true;
-    // Only scripts run as root need a safe path (need_script_protection).
-    if (verdict === 'insecure' && (s.user === undefined || s.user === 'root')) {
+    const v = ctx.host.script(path);
+    if (v === 'notfound') return 'notfound';
+    isScript ??= s;
+    // need_script_protection: only scripts run as root need a safe path.
+    if (v === 'insecure' && (s.user === undefined || s.user === 'root')) {
       insecure = true;
-      ctx.tandem(
-        'TANDEM_KA_SCRIPT_UNSAFE',
-        `Unsafe permissions found for script '${path}'${enabled ? ' - disabling' : ''}.`,
-        s.loc,
-      );
-      if (enabled) continue;
+      ctx.tandem('TANDEM_KA_SCRIPT_UNSAFE', `Unsafe permissions found for script '${path}'${enabled ? ' - disabling' : ''}.`, s.loc);
+      if (enabled) return 'inhibit';
     }
-    kept.add(s);
+    return 'ok';
+  };
+  for (const s of vrrpScripts) {
+    const v = verdict(s.command);
+    if (v === 'inhibit') ctx.error(`Disabling track script ${s.name} due to insecure`, s.loc);
+    else if (v === 'notfound') ctx.error(`Disabling track script ${s.name} since not found/accessible`, s.loc);
+    if (v !== 'ok') disabledScripts.add(s.name);
   }
-  if (!enabled && isScript) {
+  for (const s of notify) {
+    const v = verdict(s);
+    if (v === 'notfound') ctx.tandem('TANDEM_KA_SCRIPT_MISSING', `script ${s.argv[0] ?? ''} cannot be found - keepalived will not run it`, s.loc);
+    if (v !== 'ok') disabledNotify.add(s);
+  }
+  if (!enabled && isScript !== undefined) {
     ctx.report(
       'security',
       `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`,
+      isScript.loc,
     );
   }
-  return kept;
+  return { disabledScripts, disabledNotify };
 }

@@ -11,6 +11,9 @@ import { adaptNotifyScript } from './scripts.js';
 import { adaptTrackList } from './track-refs.js';
 import type { TrackLookups } from './vrrp-instance.js';
 
+/** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
+const GROUP_BLOCKS = new Set(['group', 'track_interface', 'track_script', 'track_file', 'track_process', 'track_bfd']);
+
 /** A sync group while the file is read. */
 export interface SyncGroupDraft {
   name: string;
@@ -50,6 +53,7 @@ export function adaptSyncGroup(
     notifyPriorityChanges: false,
   };
   for (const k of d.block ?? []) {
+    if (!GROUP_BLOCKS.has(k.name)) ctx.strayBlock(k);
     switch (k.name) {
       case 'group': {
         if (sg.names !== undefined) {
@@ -66,16 +70,16 @@ export function adaptSyncGroup(
         break;
       }
       case 'track_interface':
-        sg.trackInterfaces.push(...adaptTrackList(ctx, k, 'interface', name, t.iface));
+        sg.trackInterfaces = sg.trackInterfaces.concat(adaptTrackList(ctx, k, 'interface', name, t.iface));
         break;
       case 'track_script':
-        sg.trackScripts.push(...adaptTrackList(ctx, k, 'script', name, t.script));
+        sg.trackScripts = sg.trackScripts.concat(adaptTrackList(ctx, k, 'script', name, t.script));
         break;
       case 'track_file':
-        sg.trackFiles.push(...adaptTrackList(ctx, k, 'file', name, t.file));
+        sg.trackFiles = sg.trackFiles.concat(adaptTrackList(ctx, k, 'file', name, t.file));
         break;
       case 'track_process':
-        sg.trackProcesses.push(...adaptTrackList(ctx, k, 'process', name, t.process));
+        sg.trackProcesses = sg.trackProcesses.concat(adaptTrackList(ctx, k, 'process', name, t.process));
         break;
       case 'notify_master':
       case 'notify_backup':
@@ -119,7 +123,7 @@ export function adaptSyncGroup(
         sg.notifyPriorityChanges = k.args[0] === undefined ? true : (ctx.bool(k.args[0]) ?? false);
         break;
       default:
-        ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+        ctx.unknown(k);
     }
   }
   return sg;

@@ -51,7 +51,7 @@ export function adaptTrackFile(ctx: KaContext, d: Directive): TrackFileConfig | 
         }
       }
       initFile = { value, overwrite };
-    } else ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+    } else ctx.unknown(k);
   }
   if (file === undefined) {
     ctx.error(`No file set for track_file ${name} - ignoring`, d.loc);
@@ -160,7 +160,7 @@ export function adaptTrackProcess(ctx: KaContext, d: Directive): TrackProcessCon
         out.fullCommand = true;
         break;
       default:
-        ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+        ctx.unknown(k);
     }
   }
   if (out.process === '') {

@@ -13,6 +13,9 @@ import { adaptRoute, adaptRule } from './routes.js';
 import { adaptNotifyScript } from './scripts.js';
 import { adaptTrackList, type TrackTarget } from './track-refs.js';
 
+/** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
+const INSTANCE_BLOCKS = new Set(['authentication', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'virtual_routes', 'virtual_rules', 'track_interface', 'track_script', 'track_file', 'track_process', 'track_bfd', 'unicast_peer']);
+
 /** Lookups of the objects defined so far in the file. */
 export interface TrackLookups {
   readonly script: (name: string) => TrackTarget | undefined;
@@ -107,6 +110,7 @@ export function adaptInstanceBlock(
   t: TrackLookups,
 ): void {
   for (const d of block) {
+    if (!INSTANCE_BLOCKS.has(d.name)) ctx.strayBlock(d);
     const a1 = d.args[0];
     const optBool = (set: (b: boolean) => void, label = d.name): void => {
       if (a1 === undefined) return set(true);
@@ -148,8 +152,7 @@ export function adaptInstanceBlock(
         }
         const kind = ctx.host.interfaceKind(w.text);
         if (kind === 'missing') {
-          ctx.error(`WARNING - interface ${w.text} for vrrp_instance ${v.name} doesn't exist`, d.loc);
-          ctx.report('fatal', 'Non-existent interface specified in configuration', d.loc);
+          ctx.missingInterface(`WARNING - interface ${w.text} for vrrp_instance ${v.name} doesn't exist`, d.loc);
           delete v.interface;
         } else if (kind === 'loopback') {
           ctx.error(`(${v.name}) cannot use a loopback interface (${w.text}) for vrrp - ignoring`, d.loc);
@@ -211,7 +214,7 @@ export function adaptInstanceBlock(
             if (w.text.length > 8) ctx.error('Truncating auth_pass to 8 characters', k.loc);
             v.authPass = w.text.slice(0, 8);
             ctx.extraWords(k, 1);
-          } else ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+          } else ctx.unknown(k);
         }
         break;
       case 'virtual_ipaddress':
@@ -234,7 +237,7 @@ export function adaptInstanceBlock(
         break;
       case 'virtual_routes':
         for (const e of d.block ?? []) {
-          const r = adaptRoute(ctx, e, false);
+          const r = adaptRoute(ctx, e);
           if (r !== undefined) v.routes.push(r);
         }
         break;
@@ -245,16 +248,16 @@ export function adaptInstanceBlock(
         }
         break;
       case 'track_interface':
-        v.trackInterfaces.push(...adaptTrackList(ctx, d, 'interface', v.name, t.iface));
+        v.trackInterfaces = v.trackInterfaces.concat(adaptTrackList(ctx, d, 'interface', v.name, t.iface));
         break;
       case 'track_script':
-        v.trackScripts.push(...adaptTrackList(ctx, d, 'script', v.name, t.script));
+        v.trackScripts = v.trackScripts.concat(adaptTrackList(ctx, d, 'script', v.name, t.script));
         break;
       case 'track_file':
-        v.trackFiles.push(...adaptTrackList(ctx, d, 'file', v.name, t.file));
+        v.trackFiles = v.trackFiles.concat(adaptTrackList(ctx, d, 'file', v.name, t.file));
         break;
       case 'track_process':
-        v.trackProcesses.push(...adaptTrackList(ctx, d, 'process', v.name, t.process));
+        v.trackProcesses = v.trackProcesses.concat(adaptTrackList(ctx, d, 'process', v.name, t.process));
         break;
       case 'track_bfd':
         ctx.tandem('TANDEM_KA_UNSUPPORTED', 'track_bfd is not supported by Tandem yet - ignored', d.loc);
@@ -499,7 +502,7 @@ export function adaptInstanceBlock(
         ctx.error(`(${v.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`, d.loc);
         break;
       default:
-        ctx.error(`Unknown keyword '${d.name}'`, d.loc);
+        ctx.unknown(d);
     }
   }
 }

@@ -8,6 +8,9 @@ import type { KaContext } from './context.js';
 import type { GlobalState } from './global-defs.js';
 import { defaultScriptUser, scriptArgv } from './scripts.js';
 
+/** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
+const SCRIPT_BLOCKS = new Set<string>();
+
 /** Reads one vrrp_script block; undefined when keepalived removes the script. */
 export function adaptVrrpScript(ctx: KaContext, d: Directive, g: GlobalState): VrrpScriptConfig | undefined {
   const name = d.args[0]?.text ?? '';
@@ -22,6 +25,7 @@ export function adaptVrrpScript(ctx: KaContext, d: Directive, g: GlobalState): V
   let user: { user: string; group?: string } | undefined;
   let remove = false;
   for (const k of d.block ?? []) {
+    if (!SCRIPT_BLOCKS.has(k.name)) ctx.strayBlock(k);
     const a1 = k.args[0];
     switch (k.name) {
       case 'script': {
@@ -96,7 +100,7 @@ export function adaptVrrpScript(ctx: KaContext, d: Directive, g: GlobalState): V
         initFail = true;
         break;
       default:
-        ctx.error(`Unknown keyword '${k.name}'`, k.loc);
+        ctx.unknown(k);
     }
   }
   if (argv === undefined || argv.length === 0) {
