@@ -45,3 +45,20 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// keepalived.conf (issue 3): loading, the `-t` config test and the `-d` dump.
+export {
+  defaultConfigId,
+  fixedHost,
+  keepalivedConfigTest,
+  loadKeepalivedConfig,
+  systemHost,
+  type ConfigTestOptions,
+  type ConfigTestResult,
+  type ExitClass,
+  type KeepalivedHost,
+  type KeepalivedLoad,
+  type LoadKeepalivedOptions,
+} from './config/keepalived.js';
+export { dumpKeepalivedConfig, type DumpOptions } from './config/keepalived-dump.js';
+export type * from './config/model/keepalived.js';

@@ -30,7 +30,7 @@ export function decomment(input: string): Decommented {
   let cont = false;
   let cut = -1;
   for (let i = 0; i < str.length; i++) {
-    const c = str[i];
+    const c = str.charAt(i);
     if (c === '"') {
       if (cut < 0) quote = !quote;
       out += c;

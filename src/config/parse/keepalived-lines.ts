@@ -253,7 +253,13 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     process(dc.text, loc);
   }
   if (lines.length >= MAX_LINES || steps >= MAX_STEPS) {
-    diagnostics.push(kaDiag('general', `configuration expands to more than ${MAX_LINES} lines - stopping`, at(resolve(mainFile), 1, 1, [])));
+    diagnostics.push(
+      kaDiag(
+        'general',
+        `configuration expands to more than ${MAX_LINES} lines - stopping`,
+        at(resolve(mainFile), 1, 1, []),
+      ),
+    );
   }
   return { lines, diagnostics, files, mainFound };
 }

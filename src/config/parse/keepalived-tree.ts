@@ -10,7 +10,7 @@ import type { SourceLoc } from '../source-loc.js';
 import grammar from './generated/keepalived.generated.js';
 import { kaDiag } from './keepalived-diag.js';
 import type { LogicalLine } from './keepalived-lines.js';
-import { runGrammar, type CompiledGrammar } from './run-grammar.js';
+import { runGrammar } from './run-grammar.js';
 import type { RawWord } from './raw.js';
 
 type LineToken = RawWord | { readonly unterminated: true; readonly col: number };
@@ -24,7 +24,7 @@ interface Node {
 
 /** Splits one logical line into words with their locations; reports an unmatched quote. */
 export function tokenizeLine(line: LogicalLine, diagnostics: Diagnostic[]): Word[] {
-  const out = runGrammar<LineToken[]>(grammar as CompiledGrammar, line.text, line.loc.file);
+  const out = runGrammar<LineToken[]>(grammar, line.text, line.loc.file);
   if (!out.ok) {
     diagnostics.push(kaDiag('general', `cannot read line '${line.text}'`, line.loc));
     return [];

@@ -15,14 +15,15 @@ const NS = `tandem-kadiff-${process.pid}`;
 function keepalivedPath(): string | undefined {
   for (const p of ['/usr/sbin/keepalived', '/usr/local/sbin/keepalived', '/sbin/keepalived']) {
     const r = spawnSync(p, ['-v'], { encoding: 'utf8' });
-    if (r.status === 0 || (r.stderr ?? '').includes('Keepalived')) return p;
+    if (r.status === 0 || r.stderr.includes('Keepalived')) return p;
   }
   return undefined;
 }
 
 const binary = keepalivedPath();
 const isRoot = process.getuid?.() === 0;
-const why = binary === undefined ? 'keepalived is not installed' : !isRoot ? 'not running as root' : undefined;
+const why =
+  binary === undefined ? 'keepalived is not installed' : !isRoot ? 'not running as root' : undefined;
 if (why !== undefined) {
   const msg = `SKIPPING keepalived differential test: ${why}`;
   if (process.env.CI === 'true') throw new Error(`${msg} (required under CI)`);
@@ -46,11 +47,15 @@ describe('keepalived -t agrees with tandem -t on every fixture', { skip: why }, 
   for (const name of fixtureCases()) {
     it(name, () => {
       const file = join(FIXTURE_DIR, `${name}.conf`);
-      const r = spawnSync('ip', ['netns', 'exec', NS, binary ?? 'keepalived', '-t', '-i', FIXTURE_CONFIG_ID, '-f', file], {
-        encoding: 'utf8',
-        timeout: 30000,
-        cwd: '/',
-      });
+      const r = spawnSync(
+        'ip',
+        ['netns', 'exec', NS, binary ?? 'keepalived', '-t', '-i', FIXTURE_CONFIG_ID, '-f', file],
+        {
+          encoding: 'utf8',
+          timeout: 30000,
+          cwd: '/',
+        },
+      );
       const tandem = loadFixture(name);
       assert.equal(
         tandem.exitClass,

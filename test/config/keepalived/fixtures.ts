@@ -5,7 +5,12 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixedHost, keepalivedConfigTest, loadKeepalivedConfig, type KeepalivedLoad } from '../../../src/config/keepalived.js';
+import {
+  fixedHost,
+  keepalivedConfigTest,
+  loadKeepalivedConfig,
+  type KeepalivedLoad,
+} from '../../../src/config/keepalived.js';
 import { fixturePath } from '../../helpers/paths.js';
 
 /** The directory of the keepalived fixtures. */

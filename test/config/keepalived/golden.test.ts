@@ -25,8 +25,14 @@ describe('keepalived.conf golden fixtures', () => {
       assert.equal(test.exitCode, load.exitClass);
       const jsonPath = join(FIXTURE_DIR, `${name}.json`);
       const errPath = join(FIXTURE_DIR, `${name}.error.txt`);
-      const json = load.exitClass === 0 && load.model !== undefined ? dumpKeepalivedConfig(load.model, { relativeTo: FIXTURE_DIR }) : undefined;
-      const errors = test.lines.length > 0 || load.exitClass !== 0 ? [`exit ${load.exitClass}`, ...test.lines].join('\n') + '\n' : undefined;
+      const json =
+        load.exitClass === 0 && load.model !== undefined
+          ? dumpKeepalivedConfig(load.model, { relativeTo: FIXTURE_DIR })
+          : undefined;
+      const errors =
+        test.lines.length > 0 || load.exitClass !== 0
+          ? [`exit ${load.exitClass}`, ...test.lines].join('\n') + '\n'
+          : undefined;
       if (update) {
         if (json === undefined) rmSync(jsonPath, { force: true });
         else writeFileSync(jsonPath, json);
@@ -37,7 +43,8 @@ describe('keepalived.conf golden fixtures', () => {
       assert.ok(json !== undefined || errors !== undefined, 'a fixture yields a model or messages');
       if (json !== undefined) assert.equal(json, readFileSync(jsonPath, 'utf8'), `${name}.json differs`);
       else assert.ok(!existsSync(jsonPath), `${name}.json exists but the file is not clean`);
-      if (errors !== undefined) assert.equal(errors, readFileSync(errPath, 'utf8'), `${name}.error.txt differs`);
+      if (errors !== undefined)
+        assert.equal(errors, readFileSync(errPath, 'utf8'), `${name}.error.txt differs`);
       else assert.ok(!existsSync(errPath), `${name}.error.txt exists but the file is clean`);
     });
   }

@@ -99,7 +99,8 @@ export class KaContext {
     const stack: Directive[] = [...d.block].reverse();
     for (let x = stack.pop(); x !== undefined; x = stack.pop()) {
       this.error(`Unknown keyword '${x.name}'`, x.loc);
-      if (x.block !== undefined) for (let i = x.block.length - 1; i >= 0; i--) stack.push(x.block[i] as Directive);
+      if (x.block !== undefined)
+        for (let i = x.block.length - 1; i >= 0; i--) stack.push(x.block[i] as Directive);
     }
     // The closing brace is read as a keyword too (or closes the enclosing block, which is as bad).
     this.error("Unknown keyword '}'", d.loc);
@@ -118,11 +119,23 @@ export class KaContext {
     const m = /^\+?(\d*)/.exec(t);
     const digits = m?.[1] ?? '';
     const rest = t.slice(m?.[0].length ?? 0);
-    if (t.startsWith('-')) return this.num(`negative number '${s}'`, w);
-    if (digits === '' || rest !== '') return this.num(`invalid number '${s}'`, w);
+    if (t.startsWith('-')) {
+      this.num(`negative number '${s}'`, w);
+      return;
+    }
+    if (digits === '' || rest !== '') {
+      this.num(`invalid number '${s}'`, w);
+      return;
+    }
     const v = Number(digits);
-    if (v > 4294967295) return this.num(`number '${s}' outside unsigned integer range`, w);
-    if (v < min || v > max) return this.num(`number '${s}' outside range [${min}, ${max}]`, w);
+    if (v > 4294967295) {
+      this.num(`number '${s}' outside unsigned integer range`, w);
+      return;
+    }
+    if (v < min || v > max) {
+      this.num(`number '${s}' outside range [${min}, ${max}]`, w);
+      return;
+    }
     return v;
   }
 
@@ -130,10 +143,19 @@ export class KaContext {
   int(w: Word, min: number, max: number): number | undefined {
     const s = w.text;
     const m = /^[ \t\n\v\f\r]*([+-]?\d+)$/.exec(s);
-    if (m === null) return this.num(`invalid number '${s}'`, w);
+    if (m === null) {
+      this.num(`invalid number '${s}'`, w);
+      return;
+    }
     const v = Number(m[1]);
-    if (v < -2147483648 || v > 2147483647) return this.num(`number '${s}' outside integer range`, w);
-    if (v < min || v > max) return this.num(`number '${s}' outside range [${min}, ${max}]`, w);
+    if (v < -2147483648 || v > 2147483647) {
+      this.num(`number '${s}' outside integer range`, w);
+      return;
+    }
+    if (v < min || v > max) {
+      this.num(`number '${s}' outside range [${min}, ${max}]`, w);
+      return;
+    }
     return v;
   }
 
@@ -143,7 +165,10 @@ export class KaContext {
    */
   decimal(w: Word, min: number, max: number, shift: number): number | undefined {
     const s = w.text;
-    if (s.startsWith('-')) return this.num(`negative number '${s}'`, w);
+    if (s.startsWith('-')) {
+      this.num(`negative number '${s}'`, w);
+      return;
+    }
     const dot = s.indexOf('.');
     let int = dot < 0 ? s : s.slice(0, dot);
     let frac = dot < 0 ? '' : s.slice(dot + 1);
@@ -154,12 +179,16 @@ export class KaContext {
       frac = frac.slice(0, shift);
     }
     int = int + frac.padEnd(shift, '0');
-    if (!/^\+?\d+$/.test(int)) return this.num(`invalid number '${s}'`, w);
+    if (!/^\+?\d+$/.test(int)) {
+      this.num(`invalid number '${s}'`, w);
+      return;
+    }
     const v = Number(int) + (roundUp ? 1 : 0);
     if (v < min || v > max) {
       const scale = 10 ** shift;
       const f = (n: number): string => `${Math.floor(n / scale)}.${String(n % scale).padStart(shift, '0')}`;
-      return this.num(`number '${s}' outside range [${f(min)}, ${f(max)}]`, w);
+      this.num(`number '${s}' outside range [${f(min)}, ${f(max)}]`, w);
+      return;
     }
     return v;
   }

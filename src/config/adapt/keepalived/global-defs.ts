@@ -96,7 +96,10 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
       ctx.extraWords(d, 1);
     };
     const flag = (set: (b: boolean) => void): void => {
-      if (a1 === undefined) return set(true);
+      if (a1 === undefined) {
+        set(true);
+        return;
+      }
       const b = ctx.bool(a1);
       if (b === undefined) ctx.error(`invalid ${d.name} ${a1.text} specified`, d.loc);
       else set(b);

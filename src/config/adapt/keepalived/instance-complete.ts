@@ -17,7 +17,9 @@ export function completeInstance(
   groupTracking: boolean | undefined,
 ): VrrpInstanceConfig | undefined {
   const n = v.name;
-  const err = (m: string): void => ctx.error(m, v.loc);
+  const err = (m: string): void => {
+    ctx.error(m, v.loc);
+  };
   const strict = v.strictMode ?? g.strict;
   let version = v.version;
   if (v.family === 'inet6') {

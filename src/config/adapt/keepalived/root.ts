@@ -45,8 +45,16 @@ const OTHER_ROOTS = new Set([
 
 /** Root keywords of the VRRP side that own a block. */
 const ROOT_BLOCKS = new Set([
-  'global_defs', 'vrrp_script', 'vrrp_instance', 'vrrp_sync_group', 'track_file', 'vrrp_track_file', 'vrrp_track_process',
-  'static_ipaddress', 'static_routes', 'static_rules',
+  'global_defs',
+  'vrrp_script',
+  'vrrp_instance',
+  'vrrp_sync_group',
+  'track_file',
+  'vrrp_track_file',
+  'vrrp_track_process',
+  'static_ipaddress',
+  'static_routes',
+  'static_rules',
 ]);
 
 /** Adapts the whole tree; `files` lists every file read. */
@@ -163,11 +171,15 @@ export function adaptKeepalived(
   // vrrp_daemon.c: a missing interface stops the VRRP process right after parsing (rc 5 with the
   // "doesn't exist" error), so none of the checks below are reported; the model is still built.
   const stopped = ctx.nonExistentInterface !== undefined;
-  if (stopped) ctx.report('fatal', 'Non-existent interface specified in configuration', ctx.nonExistentInterface);
+  if (stopped)
+    ctx.report('fatal', 'Non-existent interface specified in configuration', ctx.nonExistentInterface);
   const post = stopped ? ctx.muted() : ctx;
   let disabledScripts: ReadonlySet<string> = new Set();
   if (drafts.length > 0) {
-    const notify = [...drafts.flatMap((v) => notifyScripts(v.notify)), ...groups.flatMap((s) => notifyScripts(s.notify))];
+    const notify = [
+      ...drafts.flatMap((v) => notifyScripts(v.notify)),
+      ...groups.flatMap((s) => notifyScripts(s.notify)),
+    ];
     disabledScripts = checkScriptSecurity(post, scripts, notify, g.enableScriptSecurity).disabledScripts;
   }
   for (const v of drafts) v.trackScripts = v.trackScripts.filter((r) => !disabledScripts.has(r.name));
@@ -177,7 +189,8 @@ export function adaptKeepalived(
   const noIf = (v: InstanceDraft): boolean => v.interface === undefined && v.unicastPeers.length === 0;
   const firstBad = drafts.find((v) => v.vrid === 0 || noIf(v));
   if (firstBad !== undefined) {
-    if (firstBad.vrid === 0) live.ctx.error(`(${firstBad.name}) the virtual router id must be set`, firstBad.loc);
+    if (firstBad.vrid === 0)
+      live.ctx.error(`(${firstBad.name}) the virtual router id must be set`, firstBad.loc);
     else live.ctx.error(`(${firstBad.name}) Unknown interface!`, firstBad.loc);
     live.ctx = ctx.muted();
   }
@@ -191,10 +204,19 @@ export function adaptKeepalived(
     else live.ctx = ctx.muted();
   }
   checkVridConflicts(live.ctx, instances);
-  const used = new Set([...instances.flatMap((i) => i.trackScripts), ...liveGroups.flatMap((x) => x.trackScripts)].map((r) => r.name));
+  const used = new Set(
+    [...instances.flatMap((i) => i.trackScripts), ...liveGroups.flatMap((x) => x.trackScripts)].map(
+      (r) => r.name,
+    ),
+  );
   const usedScripts = scripts.filter((x) => {
     // keepalived removes unused scripts after the point where -t stops, so -t never says so.
-    if (!used.has(x.name)) ctx.tandem('TANDEM_KA_SCRIPT_UNUSED', `script ${x.name} is not used by any vrrp_instance or sync group`, x.loc);
+    if (!used.has(x.name))
+      ctx.tandem(
+        'TANDEM_KA_SCRIPT_UNUSED',
+        `script ${x.name} is not used by any vrrp_instance or sync group`,
+        x.loc,
+      );
     return used.has(x.name) && !disabledScripts.has(x.name);
   });
   const syncGroups: VrrpSyncGroupConfig[] = liveGroups.map((s) => ({
@@ -230,9 +252,19 @@ export function adaptKeepalived(
 function checkVridConflicts(ctx: KaContext, instances: readonly VrrpInstanceConfig[]): void {
   instances.forEach((a, i) => {
     for (const b of instances.slice(0, i)) {
-      if (a.vrid !== b.vrid || a.family !== b.family || a.interface === undefined || a.interface !== b.interface) continue;
-      if (a.unicastPeers.length > 0 || b.unicastPeers.length > 0 || a.mcastDestination !== b.mcastDestination) continue;
-      ctx.error(`${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`, a.loc);
+      if (
+        a.vrid !== b.vrid ||
+        a.family !== b.family ||
+        a.interface === undefined ||
+        a.interface !== b.interface
+      )
+        continue;
+      if (a.unicastPeers.length > 0 || b.unicastPeers.length > 0 || a.mcastDestination !== b.mcastDestination)
+        continue;
+      ctx.error(
+        `${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`,
+        a.loc,
+      );
     }
   });
 }

@@ -23,17 +23,21 @@ export function checkScriptSecurity(
 ): SecurityOutcome {
   const disabledScripts = new Set<string>();
   const disabledNotify = new Set<ScriptCommandConfig>();
-  let isScript: ScriptCommandConfig | undefined;
-  let insecure = false;
+  // Mutated inside the closure below, hence an object (flow analysis does not see closure writes).
+  const seen: { first?: ScriptCommandConfig; insecure: boolean } = { insecure: false };
   const verdict = (s: ScriptCommandConfig): 'notfound' | 'inhibit' | 'ok' => {
     const path = s.argv[0] ?? '';
     const v = ctx.host.script(path);
     if (v === 'notfound') return 'notfound';
-    isScript ??= s;
+    seen.first ??= s;
     // need_script_protection: only scripts run as root need a safe path.
     if (v === 'insecure' && (s.user === undefined || s.user === 'root')) {
-      insecure = true;
-      ctx.tandem('TANDEM_KA_SCRIPT_UNSAFE', `Unsafe permissions found for script '${path}'${enabled ? ' - disabling' : ''}.`, s.loc);
+      seen.insecure = true;
+      ctx.tandem(
+        'TANDEM_KA_SCRIPT_UNSAFE',
+        `Unsafe permissions found for script '${path}'${enabled ? ' - disabling' : ''}.`,
+        s.loc,
+      );
       if (enabled) return 'inhibit';
     }
     return 'ok';
@@ -41,19 +45,25 @@ export function checkScriptSecurity(
   for (const s of vrrpScripts) {
     const v = verdict(s.command);
     if (v === 'inhibit') ctx.error(`Disabling track script ${s.name} due to insecure`, s.loc);
-    else if (v === 'notfound') ctx.error(`Disabling track script ${s.name} since not found/accessible`, s.loc);
+    else if (v === 'notfound')
+      ctx.error(`Disabling track script ${s.name} since not found/accessible`, s.loc);
     if (v !== 'ok') disabledScripts.add(s.name);
   }
   for (const s of notify) {
     const v = verdict(s);
-    if (v === 'notfound') ctx.tandem('TANDEM_KA_SCRIPT_MISSING', `script ${s.argv[0] ?? ''} cannot be found - keepalived will not run it`, s.loc);
+    if (v === 'notfound')
+      ctx.tandem(
+        'TANDEM_KA_SCRIPT_MISSING',
+        `script ${s.argv[0] ?? ''} cannot be found - keepalived will not run it`,
+        s.loc,
+      );
     if (v !== 'ok') disabledNotify.add(s);
   }
-  if (!enabled && isScript !== undefined) {
+  if (!enabled && seen.first !== undefined) {
     ctx.report(
       'security',
-      `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${insecure ? ' There are insecure scripts.' : ''}`,
-      isScript.loc,
+      `SECURITY VIOLATION - scripts are being executed but script_security not enabled.${seen.insecure ? ' There are insecure scripts.' : ''}`,
+      seen.first.loc,
     );
   }
   return { disabledScripts, disabledNotify };

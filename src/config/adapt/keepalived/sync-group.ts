@@ -12,7 +12,14 @@ import { adaptTrackList } from './track-refs.js';
 import type { TrackLookups } from './vrrp-instance.js';
 
 /** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
-const GROUP_BLOCKS = new Set(['group', 'track_interface', 'track_script', 'track_file', 'track_process', 'track_bfd']);
+const GROUP_BLOCKS = new Set([
+  'group',
+  'track_interface',
+  'track_script',
+  'track_file',
+  'track_process',
+  'track_bfd',
+]);
 
 /** A sync group while the file is read. */
 export interface SyncGroupDraft {

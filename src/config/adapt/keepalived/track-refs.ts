@@ -30,7 +30,8 @@ export function adaptTrackList(
     const name = e.name;
     const target = lookup(name);
     if (target === undefined) {
-      if (kind === 'interface') ctx.missingInterface(`(${owner}) tracked interface ${name} doesn't exist`, e.loc);
+      if (kind === 'interface')
+        ctx.missingInterface(`(${owner}) tracked interface ${name} doesn't exist`, e.loc);
       else if (kind === 'script') ctx.error(`(${owner}) track script ${name} not found, ignoring...`, e.loc);
       else if (kind === 'file') ctx.error(`(${owner}) track file ${name} not found, ignoring...`, e.loc);
       else ctx.error(`(${owner}) ${label} ${name} not found, ignoring...`, e.loc);

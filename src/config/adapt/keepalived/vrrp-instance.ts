@@ -4,17 +4,30 @@
  * after the whole file is read live in instance-complete.ts.
  */
 import type { Directive } from '../../directive.js';
-import type { UnicastPeerConfig } from '../../model/keepalived.js';
 import { adaptIpAddress, parseIp } from './address.js';
 import type { KaContext } from './context.js';
 import type { GlobalState } from './global-defs.js';
 import type { InstanceDraft } from './instance-draft.js';
 import { adaptRoute, adaptRule } from './routes.js';
 import { adaptNotifyScript } from './scripts.js';
+import { adaptInstanceOption } from './instance-options.js';
+import { unicastPeer } from './unicast.js';
 import { adaptTrackList, type TrackTarget } from './track-refs.js';
 
 /** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
-const INSTANCE_BLOCKS = new Set(['authentication', 'virtual_ipaddress', 'virtual_ipaddress_excluded', 'virtual_routes', 'virtual_rules', 'track_interface', 'track_script', 'track_file', 'track_process', 'track_bfd', 'unicast_peer']);
+const INSTANCE_BLOCKS = new Set([
+  'authentication',
+  'virtual_ipaddress',
+  'virtual_ipaddress_excluded',
+  'virtual_routes',
+  'virtual_rules',
+  'track_interface',
+  'track_script',
+  'track_file',
+  'track_process',
+  'track_bfd',
+  'unicast_peer',
+]);
 
 /** Lookups of the objects defined so far in the file. */
 export interface TrackLookups {
@@ -61,46 +74,6 @@ export function newDraft(name: string, loc: Directive['loc'], g: GlobalState): I
   };
 }
 
-function unicastPeer(ctx: KaContext, v: InstanceDraft, e: Directive): UnicastPeerConfig | undefined {
-  const ip = parseIp(e.name);
-  if (ip === undefined) {
-    ctx.error(
-      `Configuration error: VRRP instance[${v.name}] malformed unicast peer address[${e.name}]. Skipping...`,
-      e.loc,
-    );
-    return undefined;
-  }
-  if (v.family !== undefined && ip.family !== v.family) {
-    ctx.error(
-      `Configuration error: VRRP instance[${v.name}] and unicast peer address[${e.name}] MUST be of the same family !!! Skipping...`,
-      e.loc,
-    );
-    return undefined;
-  }
-  v.family ??= ip.family;
-  let minTtl = 0;
-  let maxTtl = 255;
-  for (let i = 0; i < e.args.length; i += 2) {
-    const k = e.args[i];
-    const val = e.args[i + 1];
-    if (k === undefined) break;
-    if (k.text !== 'min_ttl' && k.text !== 'max_ttl') {
-      ctx.error(`(${v.name}) unknown unicast_peer option ${k.text}`, e.loc);
-      continue;
-    }
-    if (val === undefined) {
-      ctx.error(`(${v.name}) ${k.text} is missing a value`, e.loc);
-      break;
-    }
-    const n = ctx.unsigned(val, 0, 255);
-    if (n !== undefined && k.text === 'min_ttl') minTtl = n;
-    else if (n !== undefined) maxTtl = n;
-  }
-  if (minTtl > maxTtl)
-    ctx.error(`(${v.name}) min_ttl ${minTtl} > max_ttl ${maxTtl} - all packets will be discarded`, e.loc);
-  return { address: ip.address, minTtl, maxTtl, loc: e.loc };
-}
-
 /** Applies the keywords of one vrrp_instance block to its draft. */
 export function adaptInstanceBlock(
   ctx: KaContext,
@@ -112,12 +85,6 @@ export function adaptInstanceBlock(
   for (const d of block) {
     if (!INSTANCE_BLOCKS.has(d.name)) ctx.strayBlock(d);
     const a1 = d.args[0];
-    const optBool = (set: (b: boolean) => void, label = d.name): void => {
-      if (a1 === undefined) return set(true);
-      const b = ctx.bool(a1);
-      if (b === undefined) ctx.error(`(${v.name}) invalid ${label} ${a1.text} specified`, d.loc);
-      else set(b);
-    };
     const uint = (min: number, max: number, msg: (s: string) => string, set: (n: number) => void): void => {
       const w = ctx.arg(d, 1);
       if (w === undefined) return;
@@ -152,7 +119,10 @@ export function adaptInstanceBlock(
         }
         const kind = ctx.host.interfaceKind(w.text);
         if (kind === 'missing') {
-          ctx.missingInterface(`WARNING - interface ${w.text} for vrrp_instance ${v.name} doesn't exist`, d.loc);
+          ctx.missingInterface(
+            `WARNING - interface ${w.text} for vrrp_instance ${v.name} doesn't exist`,
+            d.loc,
+          );
           delete v.interface;
         } else if (kind === 'loopback') {
           ctx.error(`(${v.name}) cannot use a loopback interface (${w.text}) for vrrp - ignoring`, d.loc);
@@ -341,89 +311,6 @@ export function adaptInstanceBlock(
         ctx.extraWords(d, 1);
         break;
       }
-      case 'garp_master_delay':
-        uint(
-          0,
-          4294,
-          (s) => `(${v.name}): garp_master_delay '${s}' invalid - ignoring`,
-          (n) => (v.garpMasterDelayMs = n * 1000),
-        );
-        break;
-      case 'garp_master_refresh':
-        uint(
-          0,
-          4294967295,
-          (s) => `(${v.name}): Invalid garp_master_refresh '${s}' - ignoring`,
-          (n) => (v.garpMasterRefreshMs = n * 1000),
-        );
-        break;
-      case 'garp_master_repeat':
-      case 'garp_master_refresh_repeat':
-        uint(
-          0,
-          4294967295,
-          (s) => `(${v.name}): ${d.name} '${s}' invalid - ignoring`,
-          (n) => {
-            if (n === 0) ctx.error(`(${v.name}): ${d.name} must be greater than 0, setting to 1`, d.loc);
-            if (d.name === 'garp_master_repeat') v.garpMasterRepeat = Math.max(1, n);
-            else v.garpMasterRefreshRepeat = Math.max(1, n);
-          },
-        );
-        break;
-      case 'garp_lower_prio_delay':
-        uint(
-          0,
-          4294,
-          (s) => `(${v.name}): garp_lower_prio_delay '${s}' invalid - ignoring`,
-          (n) => (v.garpLowerPrioDelayMs = n * 1000),
-        );
-        break;
-      case 'garp_lower_prio_repeat':
-        uint(
-          0,
-          2147483647,
-          (s) => `(${v.name}): Invalid garp_lower_prio_repeat '${s}'`,
-          (n) => (v.garpLowerPrioRepeat = n),
-        );
-        break;
-      case 'down_timer_adverts':
-        uint(
-          1,
-          100,
-          (s) => `(${v.name}): Invalid down_timer_adverts [1:100] '${s}'`,
-          (n) => (v.downTimerAdverts = n),
-        );
-        break;
-      case 'lower_prio_no_advert':
-        optBool((b) => (v.lowerPrioNoAdvert = b));
-        break;
-      case 'higher_prio_send_advert':
-        optBool((b) => (v.higherPrioSendAdvert = b));
-        break;
-      case 'strict_mode':
-        optBool((b) => (v.strictMode = b));
-        break;
-      case 'skip_check_adv_addr':
-        // keepalived 2.2.7 quirk: any valid boolean, even `off`, turns it on.
-        optBool(() => (v.skipCheckAdvAddr = true));
-        break;
-      case 'accept':
-        v.accept = true;
-        break;
-      case 'no_accept':
-        v.accept = false;
-        break;
-      case 'promote_secondaries':
-        v.promoteSecondaries = true;
-        break;
-      case 'smtp_alert':
-        if (a1 !== undefined && ctx.bool(a1) === undefined)
-          ctx.error(`Invalid vrrp_instance smtp_alert parameter ${a1.text}`, d.loc);
-        else v.smtpAlert = a1 === undefined ? true : (ctx.bool(a1) ?? true);
-        break;
-      case 'notify_priority_changes':
-        optBool((b) => (v.notifyPriorityChanges = b), 'value');
-        break;
       case 'notify_master':
       case 'notify_backup':
       case 'notify_fault':
@@ -461,48 +348,8 @@ export function adaptInstanceBlock(
         if (s !== undefined) v.notify[slot] = s;
         break;
       }
-      case 'use_vmac': {
-        v.vmac ??= { enabled: true, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
-        for (const w of d.args.slice(0, 2)) {
-          if (w.text.includes(':')) v.vmac.mac = w.text;
-          else {
-            v.vmac.ifname = w.text;
-            v.vmac.nameSet = true;
-          }
-        }
-        break;
-      }
-      case 'vmac_xmit_base':
-        v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
-        v.vmac.xmitBase = true;
-        break;
-      case 'use_vmac_addr':
-        v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
-        v.vmac.useVmacAddr = true;
-        break;
-      case 'native_ipv6':
-        if (v.family === 'inet')
-          ctx.error(`(${v.name}) Cannot specify native_ipv6 with IPv4 addresses`, d.loc);
-        else {
-          v.family = 'inet6';
-          v.version = 3;
-        }
-        break;
-      case 'debug':
-      case 'kernel_rx_buf_size':
-      case 'linkbeat_use_polling':
-      case 'old_unicast_checksum':
-      case 'garp_extra_if':
-      case 'vmac_garp_intvl':
-      case 'use_ipvlan':
-      case 'vrf':
-        ctx.tandem('TANDEM_KA_UNSUPPORTED', `${d.name} is accepted but has no effect in Tandem`, d.loc);
-        break;
-      case 'lvs_sync_daemon_interface':
-        ctx.error(`(${v.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`, d.loc);
-        break;
       default:
-        ctx.unknown(d);
+        if (!adaptInstanceOption(ctx, v, d)) ctx.unknown(d);
     }
   }
 }
