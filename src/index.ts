@@ -213,3 +213,20 @@ export {
 export { GratuitousArp, arpingArgs, type GratuitousArpOptions } from './net/gratuitous-arp.js';
 export { UnsolicitedNa, buildNeighbourAdvert } from './net/unsolicited-na.js';
 export { LinkMonitor, linkUp, parseLinkLine, type LinkState } from './net/link-monitor.js';
+
+// keepalived.conf (issue 3): loading, the `-t` config test and the `-d` dump.
+export {
+  defaultConfigId,
+  fixedHost,
+  keepalivedConfigTest,
+  loadKeepalivedConfig,
+  systemHost,
+  type ConfigTestOptions,
+  type ConfigTestResult,
+  type ExitClass,
+  type KeepalivedHost,
+  type KeepalivedLoad,
+  type LoadKeepalivedOptions,
+} from './config/keepalived.js';
+export { dumpKeepalivedConfig, type DumpOptions } from './config/keepalived-dump.js';
+export type * from './config/model/keepalived.js';
