@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NetLab } from './netns.js';
 import type { NsProcess, ProcessExit } from './ns-process.js';
@@ -75,6 +75,11 @@ export class VrrpNode {
         ...this.tandemArgs,
       ]);
     }
+  }
+
+  /** Whether the current run's pid file exists (written once the daemon is up). */
+  pidFilePresent(): boolean {
+    return existsSync(this.#pidFile('main'));
   }
 
   /** Everything the current run logged (keepalived prints on stdout, Tandem on stderr). */
