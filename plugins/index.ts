@@ -7,6 +7,7 @@ import randomPlugin from './balancer-random/index.js';
 import roundRobinPlugin from './balancer-round-robin/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
 import statusPlugin from './status/index.js';
+import vrrpPlugin from './vrrp/service/plugin.js';
 
 /**
  * The built-in plugins, in registration order (requirements first). An explicit list, not
@@ -18,6 +19,7 @@ export const builtinPlugins: readonly Plugin[] = [
   hashPlugin,
   leastConnPlugin,
   randomPlugin,
+  vrrpPlugin,
   streamProxyPlugin,
   statusPlugin,
   adminPlugin,

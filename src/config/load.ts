@@ -60,7 +60,10 @@ function withOverrides(c: TandemConfig, o: ConfigOverrides): TandemConfig {
 export interface ConfigReader {
   /** Which Model key this reader fills. */
   readonly key: 'keepalived' | 'nginx';
-  /** Reads `file`; `exitCode` is what `-t` should return for it alone. */
+  /**
+   * Reads `file`; `value` is present only when the daemon can run from it, and `exitCode` is what
+   * `-t` should return for it alone.
+   */
   read(
     file: string,
     tandem: TandemConfig,
@@ -104,7 +107,11 @@ export function loadConfig(o: ConfigOverrides): LoadedConfig {
     if (r.exitCode !== 0 && (testExitCode === 0 || testExitCode === 1)) testExitCode = r.exitCode;
     if (r.value !== undefined) model[key] = r.value;
   }
-  const ok = !hasErrors(diagnostics);
+  // Each reader decides whether its file is usable (keepalived runs despite errors it can skip;
+  // nginx refuses any), so the model exists when tandem.conf is clean and every file was usable.
+  const ok =
+    !hasErrors(t.diagnostics) &&
+    Object.entries(files).every(([key, file]) => file === undefined || key in model);
   return ok
     ? { model: model as Model, diagnostics, testExitCode }
     : { diagnostics, testExitCode: Math.max(testExitCode, 1) };

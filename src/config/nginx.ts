@@ -150,7 +150,8 @@ export const nginxConfigReader: ConfigReader = {
   read(file: string) {
     const r = loadNginxConfig(file);
     return {
-      ...(r.model === undefined ? {} : { value: r.model }),
+      // nginx refuses to start on any error, and so does Tandem.
+      ...(r.model === undefined || !r.ok ? {} : { value: r.model }),
       diagnostics: r.diagnostics,
       exitCode: r.honoured ? 0 : 1,
     };

@@ -8,6 +8,13 @@ import { messageOf } from './errors.js';
 
 export interface EventMap {
   'config.reloaded': { readonly ok: boolean; readonly errors: number };
+  /** A VRRP instance entered a state (keepalived's `Entering X STATE`). */
+  'vrrp.state_changed': {
+    readonly instance: string;
+    readonly from: string;
+    readonly to: string;
+    readonly priority: number;
+  };
 }
 
 /** A bus listener; it may observe but never change control flow. */

@@ -1,0 +1,32 @@
+/**
+ * The `vrrp` service plugin: runs the vrrp_instance blocks of keepalived.conf.
+ */
+import { definePlugin, type KeepalivedConfig, type ServicePlugin } from '../../../src/index.js';
+import { VrrpService } from './vrrp-service.js';
+
+/** The `vrrp` plugin. */
+export const vrrpPlugin: ServicePlugin<KeepalivedConfig> = definePlugin<ServicePlugin<KeepalivedConfig>>({
+  kind: 'service',
+  id: 'vrrp',
+  version: '1.0.0',
+  api: '^1.0.0',
+  select: (model) =>
+    model.keepalived === undefined || model.keepalived.vrrpInstances.length === 0
+      ? undefined
+      : model.keepalived,
+  create(ctx, model) {
+    const service = new VrrpService(ctx, model);
+    return {
+      start: () => service.start(),
+      // A changed keepalived.conf replaces the instance (keepalived's reload keeps state; Tandem's
+      // engine does not carry state across yet, so an unchanged VRRP slice is simply left running).
+      reload: () => false,
+      stop: () => service.stop(),
+      vrrpStatus: () => service.vrrpStatus(),
+      syncGroupStatus: () => service.syncGroupStatus(),
+      vrrpService: service,
+    };
+  },
+});
+
+export default vrrpPlugin;

@@ -1,0 +1,248 @@
+import { statSync } from 'node:fs';
+import {
+  IpCommand,
+  linkLocalIpv6,
+  messageOf,
+  primaryIpv4,
+  readInterface,
+  type KeepalivedConfig,
+  type PluginContext,
+  type Signal,
+  type TrackerState,
+} from '../../../src/index.js';
+import { LinuxVrrpIo, type LinuxEffect } from '../linux/linux-io.js';
+import { VrrpMachine } from '../machine.js';
+import type { VrrpEffect } from '../types.js';
+import {
+  groupNotifyOf,
+  linuxInstancesOf,
+  trackedRefs,
+  vrrpParamsOf,
+  type TrackRef,
+} from './params-from-model.js';
+import { syncGroupStatusOf, vrrpStatusOf, type TransitionLog } from './status.js';
+
+/**
+ * Where Tandem records the addresses, routes and rules it added. Those belong to a network
+ * namespace, so the file is per namespace: two daemons in two namespaces never share one.
+ */
+export function ownershipFile(): string {
+  let ns = 'default';
+  try {
+    ns = String(statSync('/proc/self/ns/net').ino);
+  } catch {
+    // No /proc: one file for the host.
+  }
+  return `/run/tandem/vrrp-owned-net${ns}.json`;
+}
+
+/** A tracker the service could not find: it counts as up, and the operator is told once. */
+const MISSING: TrackerState = { up: true, reason: 'tracker not available' };
+
+/**
+ * VRRP from keepalived.conf on the real network: the pure engine ({@link VrrpMachine}) on the
+ * daemon's clock, its I/O effects run by {@link LinuxVrrpIo}, links and trackers fed in as inputs,
+ * virtual routes and rules following MASTER, and a graceful stop that sends priority 0 and removes
+ * every address Tandem added.
+ */
+export class VrrpService {
+  readonly #ctx: PluginContext;
+  readonly #model: KeepalivedConfig;
+  #io: LinuxVrrpIo | undefined;
+  #machine: VrrpMachine | undefined;
+  readonly #unsubscribe: (() => void)[] = [];
+  /** Per-instance queue: VIP changes and the GARP that needs them run in order, adverts never wait. */
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #transitions: TransitionLog = new Map();
+
+  constructor(ctx: PluginContext, model: KeepalivedConfig) {
+    this.#ctx = ctx;
+    this.#model = model;
+  }
+
+  /** The engine, once started (status, tests). */
+  get machine(): VrrpMachine | undefined {
+    return this.#machine;
+  }
+
+  async start(): Promise<void> {
+    const log = this.#ctx.log;
+    const io = new LinuxVrrpIo({
+      instances: linuxInstancesOf(this.#model),
+      groups: groupNotifyOf(this.#model),
+      fifos: [this.#model.globalDefs.notifyFifo, this.#model.globalDefs.vrrpNotifyFifo]
+        .filter((p): p is string => p !== undefined)
+        .map((path) => ({ path })),
+      stateFile: ownershipFile(),
+      log,
+    });
+    this.#io = io;
+    await io.start((d) => {
+      this.#machine?.receive(d);
+    });
+    try {
+      const sources = await this.#sources();
+      const machine = new VrrpMachine(vrrpParamsOf(this.#model, sources), this.#ctx.clock, (e) => {
+        this.#effect(e);
+      });
+      this.#machine = machine;
+      const initial = this.#subscribeTrackers(machine, io);
+      machine.start(initial);
+      this.#followLinks(machine, io);
+    } catch (err) {
+      await io.stop();
+      throw err;
+    }
+  }
+
+  /** Each instance's source: `unicast_src_ip`/`mcast_src_ip`, else its interface's primary address. */
+  async #sources(): Promise<Map<string, string>> {
+    const ip = new IpCommand();
+    const out = new Map<string, string>();
+    for (const i of this.#model.vrrpInstances) {
+      if (i.sourceAddress !== undefined) {
+        out.set(i.name, i.sourceAddress);
+        continue;
+      }
+      const iface = i.interface ?? this.#model.globalDefs.defaultInterface;
+      const info = await readInterface(ip, iface, `vrrp_instance ${i.name}`);
+      const addr = i.family === 'inet' ? primaryIpv4(info) : linkLocalIpv6(info);
+      if (addr === undefined) {
+        throw new Error(
+          `(${i.name}) interface ${iface} has no ${i.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address to send adverts from`,
+        );
+      }
+      out.set(i.name, addr);
+    }
+    return out;
+  }
+
+  #signalOf(io: LinuxVrrpIo, ref: TrackRef): Signal<TrackerState> | undefined {
+    return ref.kind === 'interface'
+      ? io.interfaceSignal(ref.name)
+      : this.#ctx.trackers.get(ref.kind, ref.name);
+  }
+
+  /** Subscribes to every tracker named in the config; returns their states now, for the start. */
+  #subscribeTrackers(machine: VrrpMachine, io: LinuxVrrpIo): Record<string, TrackerState> {
+    const initial: Record<string, TrackerState> = {};
+    for (const ref of trackedRefs(this.#model)) {
+      const signal = this.#signalOf(io, ref);
+      if (signal === undefined) {
+        this.#ctx.log.warn(`track_${ref.kind} ${ref.name}: no such tracker is running; treating it as up`);
+        initial[ref.name] = MISSING;
+        continue;
+      }
+      initial[ref.name] = signal.get();
+      this.#unsubscribe.push(
+        signal.subscribe((state) => {
+          machine.tracker(ref.name, state);
+        }),
+      );
+    }
+    return initial;
+  }
+
+  /** Each instance's own link: down means FAULT unless `dont_track_primary` (the engine decides). */
+  #followLinks(machine: VrrpMachine, io: LinuxVrrpIo): void {
+    const ifaces = new Set(
+      this.#model.vrrpInstances.map((i) => i.interface ?? this.#model.globalDefs.defaultInterface),
+    );
+    for (const iface of ifaces) {
+      const signal = io.interfaceSignal(iface);
+      if (!signal.get().up) machine.interfaceChanged(iface, false);
+      this.#unsubscribe.push(
+        signal.subscribe((s) => {
+          machine.interfaceChanged(iface, s.up);
+        }),
+      );
+    }
+  }
+
+  #enqueue(instance: string, job: () => Promise<unknown>): void {
+    const prev = this.#queues.get(instance) ?? Promise.resolve();
+    const next = prev.then(job).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#ctx.log.error(`(${instance}) ${messageOf(err)}`);
+      },
+    );
+    this.#queues.set(instance, next);
+  }
+
+  #effect(e: VrrpEffect): void {
+    const io = this.#io;
+    if (io === undefined) return;
+    switch (e.type) {
+      case 'log':
+        if (e.level === 'debug') this.#ctx.log.debug(e.message);
+        else this.#ctx.log.info(e.message);
+        return;
+      case 'send-advert':
+        void io.run(e);
+        return;
+      case 'add-vips':
+      case 'remove-vips':
+      case 'send-garp': {
+        const effect = e as LinuxEffect;
+        this.#enqueue(e.instance, () => io.run(effect));
+        return;
+      }
+      case 'notify':
+        void io.run(e);
+        return;
+      case 'state-changed':
+        this.#stateChanged(e.instance, e.from, e.to, e.priority);
+        return;
+      case 'set-timer':
+      case 'cancel-timer':
+        return;
+    }
+  }
+
+  #stateChanged(instance: string, from: string, to: string, priority: number): void {
+    const entry = this.#transitions.get(instance) ?? { last: null, counts: {} };
+    entry.last = this.#ctx.clock.wallNow();
+    entry.counts[to] = (entry.counts[to] ?? 0) + 1;
+    this.#transitions.set(instance, entry);
+    const io = this.#io;
+    const config = this.#model.vrrpInstances.find((i) => i.name === instance);
+    if (io !== undefined && config !== undefined) {
+      // virtual_routes and virtual_rules follow the VIPs: present only on the MASTER.
+      const routes = config.virtualRoutes.map((r) => r.words);
+      const rules = config.virtualRules.map((r) => r.words);
+      if (to === 'MASTER' && (routes.length > 0 || rules.length > 0)) {
+        this.#enqueue(instance, async () => {
+          await io.kernel.addRoutes(instance, routes);
+          await io.kernel.addRules(instance, rules);
+        });
+      } else if (from === 'MASTER' && (routes.length > 0 || rules.length > 0)) {
+        this.#enqueue(instance, async () => {
+          await io.kernel.removeRules(rules);
+          await io.kernel.removeRoutes(routes);
+        });
+      }
+    }
+    this.#ctx.bus.emit('vrrp.state_changed', { instance, from, to, priority });
+  }
+
+  /** Graceful stop: priority-0 adverts, VIPs and routes removed, notify STOP, sockets closed. */
+  async stop(): Promise<void> {
+    for (const off of this.#unsubscribe.splice(0)) off();
+    this.#machine?.shutdown();
+    await Promise.all(this.#queues.values());
+    await this.#io?.stop();
+  }
+
+  /** Instances as the status API shows them. */
+  vrrpStatus(): ReturnType<typeof vrrpStatusOf> {
+    return this.#machine === undefined
+      ? []
+      : vrrpStatusOf(this.#machine.state, this.#model, this.#transitions);
+  }
+
+  /** Sync groups as the status API shows them. */
+  syncGroupStatus(): ReturnType<typeof syncGroupStatusOf> {
+    return this.#machine === undefined ? [] : syncGroupStatusOf(this.#machine.state);
+  }
+}
