@@ -15,7 +15,7 @@ export async function keepalivedStats(node: VrrpNode, instance = 'VI_1'): Promis
   rmSync(file, { force: true });
   node.process.kill('SIGUSR2');
   const deadline = Date.now() + 3000;
-  let text = '';
+  let text: string;
   for (;;) {
     try {
       if (statSync(file).size > 0) {
