@@ -15,18 +15,30 @@ type WithoutNow<T> = T extends unknown ? Omit<T, 'now'> : never;
 /** Receives the effects of each step, in order (timer effects included, already applied). */
 export type VrrpEffectSink = (effect: VrrpEffect) => void;
 
+/** Options of {@link VrrpMachine}. */
+export interface VrrpMachineOptions {
+  /**
+   * Runs a fired timer's work later in the same event-loop turn, after pending I/O (the daemon passes
+   * `setImmediate`). Without it timers fire synchronously (VirtualClock tests).
+   */
+  readonly deferTimer?: (fire: () => void) => void;
+}
+
 /** Runs the VRRP reducer on a clock. */
 export class VrrpMachine {
   #state: VrrpState;
   readonly #timers = new Map<string, TimerHandle>();
   #stopped = false;
+  readonly #deferTimer: ((fire: () => void) => void) | undefined;
 
   constructor(
     params: VrrpParams,
     private readonly clock: Clock,
     private readonly sink: VrrpEffectSink,
+    options: VrrpMachineOptions = {},
   ) {
     this.#state = createVrrpState(params);
+    this.#deferTimer = options.deferTimer;
   }
 
   /** The current state (read-only snapshot). */
@@ -79,15 +91,33 @@ export class VrrpMachine {
     this.#timers.clear();
   }
 
-  #arm(instance: string, timer: VrrpTimerName, at: number): void {
+  #arm(instance: string, timer: VrrpTimerName, at: number, whole = false): void {
     const key = `${instance}\0${timer}`;
     this.#disarm(key);
-    const h = this.clock.setTimeout(
+    const fire = (): void => {
+      if (this.#timers.get(key) !== h) return; // re-armed or cancelled while deferred
+      // Node's timers count whole milliseconds of a clock cached per loop turn, so a timer can run up
+      // to 1 ms before `at` by the monotonic clock; the core would ignore it as stale and nothing
+      // would re-arm it (a master stopped advertising, a backup never timed out). Wait the rest.
+      if (at > this.clock.now()) {
+        this.#arm(instance, timer, at, true);
+        return;
+      }
+      this.#timers.delete(key);
+      this.dispatch({ type: 'timer', instance, timer });
+    };
+    // After a stall (GC, a busy loop, the process descheduled) Node runs expired timers *before* it
+    // reads the sockets, so a backup would declare a master dead whose adverts sit unread in the
+    // socket buffer. keepalived reads first: its Master_Down timer is the read timeout of the socket's
+    // read thread, taken only when nothing is readable (vrrp_scheduler.c vrrp_read_dispatcher_thread).
+    // Deferring past the poll phase gives the same order; a re-armed timer is then not fired.
+    const h: TimerHandle = this.clock.setTimeout(
       () => {
-        this.#timers.delete(key);
-        this.dispatch({ type: 'timer', instance, timer });
+        if (this.#deferTimer === undefined) fire();
+        else this.#deferTimer(fire);
       },
-      Math.max(0, at - this.clock.now()),
+      // A re-arm waits whole milliseconds, as Node would anyway (a delay below 1 ms is 1 ms).
+      whole ? Math.ceil(at - this.clock.now()) : Math.max(0, at - this.clock.now()),
     );
     this.#timers.set(key, h);
   }

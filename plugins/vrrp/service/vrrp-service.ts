@@ -82,9 +82,15 @@ export class VrrpService {
     });
     try {
       const sources = await this.#sources();
-      const machine = new VrrpMachine(vrrpParamsOf(this.#model, sources), this.#ctx.clock, (e) => {
-        this.#effect(e);
-      });
+      const machine = new VrrpMachine(
+        vrrpParamsOf(this.#model, sources),
+        this.#ctx.clock,
+        (e) => {
+          this.#effect(e);
+        },
+        // Received adverts before timeouts, as keepalived (see VrrpMachineOptions.deferTimer).
+        { deferTimer: (fire) => setImmediate(fire) },
+      );
       this.#machine = machine;
       const initial = this.#subscribeTrackers(machine, io);
       machine.start(initial);
