@@ -117,8 +117,11 @@ export interface Handover {
 }
 
 /**
- * Finds the handover from the router whose adverts come from `from` to the one at `to` for `vrid`,
- * at or after `since` (seconds). Undefined when either side is missing from the capture.
+ * Finds the final handover from the router whose adverts come from `from` to the one at `to` for
+ * `vrid`, at or after `since` (seconds): the last advert `from` sent with a priority above 0, and the
+ * first advert `to` sent after it. Taking the *last* one makes an earlier spurious takeover (a stalled
+ * master, later preempting back) impossible to mistake for the measured one. Undefined when either
+ * side is missing from the capture.
  */
 export function handover(
   t: Timeline,
@@ -128,16 +131,12 @@ export function handover(
   since = 0,
 ): Handover | undefined {
   const ours = t.adverts.filter((a) => a.vrid === vrid && a.time >= since);
-  const firstNewIdx = ours.findIndex(
-    (a, i) => a.src === to && a.priority > 0 && ours.slice(0, i).some((b) => b.src === from),
-  );
-  if (firstNewIdx < 0) return undefined;
-  const firstNew = ours[firstNewIdx]!;
-  const before = ours.slice(0, firstNewIdx).filter((a) => a.src === from);
-  const live = before.filter((a) => a.priority > 0);
+  const live = ours.filter((a) => a.src === from && a.priority > 0);
   const lastOld = live[live.length - 1];
   if (lastOld === undefined) return undefined;
-  const priorityZero = before.find((a) => a.priority === 0 && a.time >= lastOld.time);
+  const firstNew = ours.find((a) => a.src === to && a.priority > 0 && a.time > lastOld.time);
+  if (firstNew === undefined) return undefined;
+  const priorityZero = ours.find((a) => a.src === from && a.priority === 0 && a.time >= lastOld.time);
   return {
     lastOld,
     priorityZero,
@@ -145,6 +144,25 @@ export function handover(
     gapMs: (firstNew.time - lastOld.time) * 1000,
     fromZeroMs: priorityZero === undefined ? undefined : (firstNew.time - priorityZero.time) * 1000,
   };
+}
+
+/**
+ * Adverts of `src` for `vrid` that came more than `slackMs` after the previous one of the same
+ * sender: stalls that a backup may rightly have taken for a dead master.
+ */
+export function stalls(
+  t: Timeline,
+  vrid: number,
+  src: string,
+  limitMs: number,
+): { at: number; gapMs: number }[] {
+  const mine = t.adverts.filter((a) => a.vrid === vrid && a.src === src && a.priority > 0);
+  const out: { at: number; gapMs: number }[] = [];
+  for (let i = 1; i < mine.length; i++) {
+    const gapMs = (mine[i]!.time - mine[i - 1]!.time) * 1000;
+    if (gapMs > limitMs) out.push({ at: mine[i - 1]!.time, gapMs });
+  }
+  return out;
 }
 
 /** Gratuitous ARPs (request, sender = target = `vip`, broadcast) sent from `mac` at or after `since`. */

@@ -13,7 +13,11 @@ const [mode = '', ...rest] = process.argv.slice(2);
 if (mode === 'serve') {
   const port = Number(rest[0] ?? '8080');
   const server = createServer((req, res) => {
-    const body = JSON.stringify({ path: req.url, at: Date.now(), items: Array.from({ length: 64 }, (_, i) => i * 2) });
+    const body = JSON.stringify({
+      path: req.url,
+      at: Date.now(),
+      items: Array.from({ length: 64 }, (_, i) => i * 2),
+    });
     res.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
   server.listen(port, () => process.stdout.write(`${JSON.stringify({ event: 'listening', port })}\n`));

@@ -12,7 +12,7 @@ import {
   instanceConf,
   startSettled,
 } from '../../helpers/vrrp-scenario.js';
-import { garps, handover, timelineOf } from '../../helpers/vrrp-timeline.js';
+import { garps, handover, stalls, timelineOf } from '../../helpers/vrrp-timeline.js';
 
 /**
  * Crash takeover (issue 6; vrrp.md §3.3 scenario 3): kill -9 of the master (keepalived: parent and
@@ -38,12 +38,20 @@ describe('crash takeover, v3 at 100 ms', { skip: requireRoot(['tcpdump', 'keepal
           const cap = await rig.capture();
           await startSettled(master, instanceConf(vrid, 150), backup, instanceConf(vrid, 100));
           await sleep(400 + run * 55); // a different phase of the 100 ms advert cycle per run
+          const crashAt = Date.now() / 1000;
           master.crash();
           await backup.waitState('MASTER', 3000);
           await sleep(400); // the GARP burst (Tandem's arping takes tens of ms)
           const t = timelineOf(await cap.stop());
           const h = handover(t, vrid, master.address, backup.address);
           assert.ok(h !== undefined, 'no handover in the capture');
+          // No spurious takeover before the kill: the master never stalled past the backup's MDI.
+          const early = t.adverts.filter((a) => a.src === backup.address && a.time < crashAt);
+          assert.deepEqual(
+            early.map((a) => a.time),
+            [],
+            `${backup.label} advertised before the kill; ${master.label} stalls: ${JSON.stringify(stalls(t, vrid, master.address, 150))}`,
+          );
           assert.equal(h.priorityZero, undefined, 'a crashed master sends no priority 0');
           assertBand(`${pairName(pair)} crash takeover`, h.gapMs, mdi - 10, mdi + 50);
           const burst = garps(t, VIP, backup.mac, h.firstNew.time);
