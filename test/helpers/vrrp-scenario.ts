@@ -88,10 +88,10 @@ export async function assertVipOn(
     );
 }
 
-/** Asserts `value` lies in [lo, hi] with a message naming the scenario. */
-export function assertBand(what: string, value: number, lo: number, hi: number): void {
+/** Asserts `value` lies in [lo, hi] with a message naming the scenario (and `context`, e.g. the adverts around). */
+export function assertBand(what: string, value: number, lo: number, hi: number, context = ''): void {
   assert.ok(
     value >= lo && value <= hi,
-    `${what}: ${value.toFixed(1)} ms outside [${lo.toFixed(1)}, ${hi.toFixed(1)}] ms`,
+    `${what}: ${value.toFixed(1)} ms outside [${lo.toFixed(1)}, ${hi.toFixed(1)}] ms${context === '' ? '' : `\n${context}`}`,
   );
 }

@@ -119,7 +119,7 @@ export interface Handover {
 /**
  * Finds the final handover from the router whose adverts come from `from` to the one at `to` for
  * `vrid`, at or after `since` (seconds): the last advert `from` sent with a priority above 0, and the
- * first advert `to` sent after it. Taking the *last* one makes an earlier spurious takeover (a stalled
+ * first advert `to` sent after it, among adverts in [since, until). Taking the *last* one makes an earlier spurious takeover (a stalled
  * master, later preempting back) impossible to mistake for the measured one. Undefined when either
  * side is missing from the capture.
  */
@@ -129,8 +129,9 @@ export function handover(
   from: string,
   to: string,
   since = 0,
+  until = Infinity,
 ): Handover | undefined {
-  const ours = t.adverts.filter((a) => a.vrid === vrid && a.time >= since);
+  const ours = t.adverts.filter((a) => a.vrid === vrid && a.time >= since && a.time < until);
   const live = ours.filter((a) => a.src === from && a.priority > 0);
   const lastOld = live[live.length - 1];
   if (lastOld === undefined) return undefined;
@@ -184,4 +185,12 @@ export function maxAdvertGapMs(t: Timeline, vrid: number, src: string, from: num
   let max = 0;
   for (let i = 1; i < times.length; i++) max = Math.max(max, (times[i]!.time - times[i - 1]!.time) * 1000);
   return max;
+}
+
+/** The adverts of `vrid` around `time` (±`spanS` seconds), one line each, for failure messages. */
+export function describeAround(t: Timeline, vrid: number, time: number, spanS = 2): string {
+  return t.adverts
+    .filter((a) => a.vrid === vrid && Math.abs(a.time - time) <= spanS)
+    .map((a) => `${((a.time - time) * 1000).toFixed(1).padStart(8)} ms  ${a.src} prio ${a.priority}`)
+    .join('\n');
 }
