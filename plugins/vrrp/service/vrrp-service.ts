@@ -39,6 +39,13 @@ export function ownershipFile(): string {
 /** A tracker the service could not find: it counts as up, and the operator is told once. */
 const MISSING: TrackerState = { up: true, reason: 'tracker not available' };
 
+
+/** Resolves after the event loop's next poll phase (setImmediate runs in the check phase after it). */
+const nextTurn = (): Promise<void> =>
+  new Promise((resolve) => {
+    setImmediate(resolve);
+  });
+
 /**
  * VRRP from keepalived.conf on the real network: the pure engine ({@link VrrpMachine}) on the
  * daemon's clock, its I/O effects run by {@link LinuxVrrpIo}, links and trackers fed in as inputs,
@@ -167,7 +174,11 @@ export class VrrpService {
 
   #enqueue(instance: string, job: () => Promise<unknown>): void {
     const prev = this.#queues.get(instance) ?? Promise.resolve();
-    const next = prev.then(job).then(
+    // A job spawns `ip`/`arping` (a fork each, milliseconds for a Node process). raw-socket writes an
+    // advert when the socket polls writable, i.e. in the next poll phase, so a job started from a
+    // microtask would run its forks first and delay a new master's first advert by 10-20 ms
+    // (measured). keepalived sends the advert, then sets VIPs, then GARPs: wait one turn.
+    const next = prev.then(nextTurn).then(job).then(
       () => undefined,
       (err: unknown) => {
         this.#ctx.log.error(`(${instance}) ${messageOf(err)}`);
