@@ -45,3 +45,34 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// Trackers
+export {
+  fileTrackEffect,
+  healthTrackEffect,
+  reweightTrackerState,
+  sameTrackerValue,
+  weightedTrackerState,
+  type TrackEffect,
+  type TrackValueKind,
+} from './core/track-weight.js';
+export { publishTracker } from './core/tracker-publish.js';
+export {
+  ProcessGroup,
+  spawnProcessGroup,
+  type ProcessGroupExit,
+  type ProcessGroupOptions,
+} from './core/process-group.js';
+export {
+  DEFAULT_SCRIPT_USER,
+  resolveScriptUser,
+  type ScriptIdentity,
+  type ScriptUserName,
+  type ScriptUserResult,
+} from './core/script-user.js';
+export {
+  checkScriptSecurity,
+  isExecutableBy,
+  type ScriptSecurityFlags,
+  type ScriptSecurityResult,
+} from './core/script-security.js';

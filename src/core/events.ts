@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { TrackerState } from './signal.js';
 import { messageOf } from './errors.js';
 
 /**
@@ -8,6 +9,8 @@ import { messageOf } from './errors.js';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface EventMap {
   'config.reloaded': { readonly ok: boolean; readonly errors: number };
+  /** A tracker's published state changed (an edge): kind `script`, `interface`, `file`, `process`. */
+  'tracker.changed': { readonly kind: string; readonly name: string; readonly state: TrackerState };
 }
 
 /** A bus listener; it may observe but never change control flow. */
