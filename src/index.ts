@@ -76,3 +76,7 @@ export {
   type ScriptSecurityFlags,
   type ScriptSecurityResult,
 } from './core/script-security.js';
+export type { ScriptTrackerConfig, ScriptTrackerParams } from '../plugins/track-script/params.js';
+export { ScriptTrackerService, createScriptTrackerPlugin } from '../plugins/track-script/plugin.js';
+export type { FileTrackerConfig, FileTrackerParams } from '../plugins/track-file/params.js';
+export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-file/plugin.js';
