@@ -80,3 +80,5 @@ export type { ScriptTrackerConfig, ScriptTrackerParams } from '../plugins/track-
 export { ScriptTrackerService, createScriptTrackerPlugin } from '../plugins/track-script/plugin.js';
 export type { FileTrackerConfig, FileTrackerParams } from '../plugins/track-file/params.js';
 export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-file/plugin.js';
+export type { ParamMatch, ProcessTrackerConfig, ProcessTrackerParams } from '../plugins/track-process/params.js';
+export { ProcessTrackerService, createProcessTrackerPlugin } from '../plugins/track-process/plugin.js';
