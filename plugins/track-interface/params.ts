@@ -1,0 +1,26 @@
+import type { LinkSource } from './link-source.js';
+
+/**
+ * One tracked interface. keepalived has no global interface block: weights come from each
+ * instance's `track_interface { IF weight N [reverse] }`, so the daemon publishes each interface
+ * once with weight 0 here and instances with their own weight re-derive the effect from `value`
+ * (`reweightTrackerState`).
+ */
+export interface InterfaceTrackerParams {
+  /** The interface name. */
+  readonly name: string;
+  /** −253..253, default 0: the link being down puts tracking instances in FAULT. */
+  readonly weight?: number;
+  readonly reverse?: boolean;
+  /** `interface_up_down_delays { IF DOWN [UP] }`: ms a down (up) must last before it counts. */
+  readonly downDelay?: number;
+  readonly upDelay?: number;
+}
+
+/** The slice of configuration the `tracker.interface` plugin runs from. */
+export interface InterfaceTrackerConfig {
+  /** The interfaces some instance or sync group tracks (including instances' own interfaces, if wanted). */
+  readonly interfaces: readonly InterfaceTrackerParams[];
+  /** Where link state comes from; default an `ip -o monitor link` source in the current namespace. */
+  readonly linkSource?: LinkSource;
+}

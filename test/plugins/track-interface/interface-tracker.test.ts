@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { VirtualClock } from '../../../src/core/clock.js';
+import type { TrackerState } from '../../../src/core/signal.js';
+import { parseLinkLine, type LinkSource } from '../../../plugins/track-interface/link-source.js';
+import type { InterfaceTrackerParams } from '../../../plugins/track-interface/params.js';
+import {
+  InterfaceTrackerService,
+  createInterfaceTrackerPlugin,
+} from '../../../plugins/track-interface/plugin.js';
+import { testContext } from '../track-script/helpers.js';
+
+/** A link source the test drives by hand. */
+class FakeLinks implements LinkSource {
+  readonly state = new Map<string, boolean>();
+  readonly fns = new Map<string, Set<(up: boolean) => void>>();
+  get(ifname: string): boolean | undefined {
+    return this.state.get(ifname);
+  }
+  subscribe(ifname: string, fn: (up: boolean) => void): () => void {
+    const set = this.fns.get(ifname) ?? new Set();
+    this.fns.set(ifname, set);
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+  set(ifname: string, up: boolean): void {
+    this.state.set(ifname, up);
+    for (const fn of this.fns.get(ifname) ?? []) fn(up);
+  }
+}
+
+async function track(interfaces: InterfaceTrackerParams[], links: FakeLinks) {
+  const clock = new VirtualClock();
+  const t = testContext(clock);
+  const config = { interfaces, linkSource: links };
+  const service = createInterfaceTrackerPlugin(() => config).create(t.ctx, config);
+  assert.ok(service instanceof InterfaceTrackerService);
+  await service.init();
+  service.start();
+  return { ...t, clock, service };
+}
+
+describe('parseLinkLine (ip -o link / monitor)', () => {
+  it('reads UP without NO-CARRIER as up, and deletions as down', () => {
+    assert.deepEqual(parseLinkLine('3: va@vb: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue'), {
+      ifname: 'va',
+      up: true,
+      deleted: false,
+    });
+    assert.equal(parseLinkLine('3: va@vb: <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN> mtu 1500')?.up, false);
+    assert.equal(parseLinkLine('2: eth0: <BROADCAST,MULTICAST> mtu 1500')?.up, false);
+    assert.deepEqual(parseLinkLine('Deleted 3: va@vb: <BROADCAST,UP,LOWER_UP> mtu 1500'), {
+      ifname: 'va',
+      up: false,
+      deleted: true,
+    });
+    assert.equal(parseLinkLine('    link/ether 62:d1:a6:a4:bb:d2'), undefined);
+  });
+});
+
+describe('tracker.interface (keepalived track_interface)', () => {
+  it("weight 0: down means FAULT, with keepalived's Netlink lines", async () => {
+    const links = new FakeLinks();
+    links.state.set('eth1', true);
+    const r = await track([{ name: 'eth1' }], links);
+    const signal = r.trackers.get('interface', 'eth1');
+    const edges: TrackerState[] = [];
+    signal?.subscribe((s) => edges.push(s));
+    assert.deepEqual(signal?.get(), { up: true, reason: 'link up', value: 1 });
+    links.set('eth1', false);
+    links.set('eth1', true);
+    assert.deepEqual(
+      edges.map((e) => e.up),
+      [false, true],
+    );
+    assert.deepEqual(r.lines(), ['Netlink reports eth1 down', 'Netlink reports eth1 up']);
+  });
+
+  it('weights: positive adds while up, negative subtracts while down, reverse negates', async () => {
+    const links = new FakeLinks();
+    links.state.set('a', true);
+    links.state.set('b', true);
+    links.state.set('c', true);
+    const r = await track(
+      [
+        { name: 'a', weight: 10 },
+        { name: 'b', weight: -20 },
+        { name: 'c', weight: 5, reverse: true },
+      ],
+      links,
+    );
+    const w = (n: string) => r.trackers.get('interface', n)?.get().weight;
+    assert.deepEqual([w('a'), w('b'), w('c')], [10, 0, -5]);
+    links.set('a', false);
+    links.set('b', false);
+    links.set('c', false);
+    assert.deepEqual([w('a'), w('b'), w('c')], [0, -20, 0]);
+  });
+
+  it('interface_up_down_delays hold a change until it lasts', async () => {
+    const links = new FakeLinks();
+    links.state.set('eth2', true);
+    const r = await track([{ name: 'eth2', downDelay: 2000, upDelay: 500 }], links);
+    const signal = r.trackers.get('interface', 'eth2');
+    assert.ok(signal !== undefined);
+    links.set('eth2', false);
+    r.clock.advance(1999);
+    links.set('eth2', true);
+    r.clock.advance(5000);
+    assert.equal(signal.get().up, true);
+    assert.deepEqual(r.lines(), []);
+    links.set('eth2', false);
+    r.clock.advance(2000);
+    assert.equal(signal.get().up, false);
+    links.set('eth2', true);
+    r.clock.advance(499);
+    assert.equal(signal.get().up, false);
+    r.clock.advance(1);
+    assert.equal(signal.get().up, true);
+  });
+
+  it('refuses an interface that does not exist', async () => {
+    const r = await track([{ name: 'eth9' }], new FakeLinks());
+    assert.equal(r.trackers.get('interface', 'eth9'), undefined);
+    assert.deepEqual(r.lines(), ["tracked interface eth9 doesn't exist"]);
+  });
+});
