@@ -83,6 +83,12 @@ export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-fi
 export type { ParamMatch, ProcessTrackerConfig, ProcessTrackerParams } from '../plugins/track-process/params.js';
 export { ProcessTrackerService, createProcessTrackerPlugin } from '../plugins/track-process/plugin.js';
 export type { InterfaceTrackerConfig, InterfaceTrackerParams } from '../plugins/track-interface/params.js';
-export { parseLinkLine, type LinkLine, type LinkSource } from '../plugins/track-interface/link-source.js';
+export {
+  parseLinkLine,
+  signalLinkSource,
+  type LinkLine,
+  type LinkSource,
+  type SignalLinkMonitor,
+} from '../plugins/track-interface/link-source.js';
 export { IpMonitorLinkSource, type IpMonitorOptions } from '../plugins/track-interface/ip-monitor-link-source.js';
 export { InterfaceTrackerService, createInterfaceTrackerPlugin } from '../plugins/track-interface/plugin.js';

@@ -26,8 +26,17 @@ export class InterfaceTracker {
   #pending: TimerHandle | undefined;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(params: InterfaceTrackerParams, source: LinkSource, clock: Clock, log: Logger) {
+  readonly #logNetlink: boolean;
+
+  constructor(
+    params: InterfaceTrackerParams,
+    source: LinkSource,
+    clock: Clock,
+    log: Logger,
+    logNetlink = true,
+  ) {
     this.#p = params;
+    this.#logNetlink = logNetlink;
     this.#source = source;
     this.#clock = clock;
     this.#log = log;
@@ -80,7 +89,7 @@ export class InterfaceTracker {
 
   #accept(up: boolean): void {
     this.#up = up;
-    this.#log.info(`Netlink reports ${this.#p.name} ${up ? 'up' : 'down'}`);
+    if (this.#logNetlink) this.#log.info(`Netlink reports ${this.#p.name} ${up ? 'up' : 'down'}`);
     this.signal.set(this.#state());
   }
 

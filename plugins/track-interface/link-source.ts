@@ -1,3 +1,5 @@
+import type { Signal, TrackerState } from '../../src/index.js';
+
 /**
  * Where the interface tracker learns link state. `up` is keepalived's `FLAGS_UP`: IFF_UP and
  * IFF_RUNNING both set (administratively up and carrier present); a deleted interface reports
@@ -13,6 +15,28 @@ export interface LinkSource {
   ready?(): Promise<void>;
   /** Releases what the source holds (optional). */
   close?(): void;
+}
+
+/** What {@link signalLinkSource} adapts: a monitor with a state lookup and a signal per interface. */
+export interface SignalLinkMonitor {
+  /** Whether the link is up (IFF_UP and IFF_RUNNING); undefined when it does not exist. */
+  isUp(ifname: string): boolean | undefined;
+  signal(ifname: string): Signal<TrackerState>;
+}
+
+/**
+ * Adapts a monitor that exposes one edge-triggered signal per interface (the Linux layer's
+ * LinkMonitor: `isUp: (n) => m.state(n) === undefined ? undefined : linkUp(m.state(n))`) to a
+ * {@link LinkSource}.
+ */
+export function signalLinkSource(monitor: SignalLinkMonitor): LinkSource {
+  return {
+    get: (ifname) => monitor.isUp(ifname),
+    subscribe: (ifname, fn) =>
+      monitor.signal(ifname).subscribe((state) => {
+        fn(state.up);
+      }),
+  };
 }
 
 /** One parsed `ip -o link` / `ip -o monitor link` line. */

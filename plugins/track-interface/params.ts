@@ -23,4 +23,9 @@ export interface InterfaceTrackerConfig {
   readonly interfaces: readonly InterfaceTrackerParams[];
   /** Where link state comes from; default an `ip -o monitor link` source in the current namespace. */
   readonly linkSource?: LinkSource;
+  /**
+   * Log keepalived's `Netlink reports IF up|down` for tracked interfaces (default true). Turn off
+   * when the link source logs it already (the Linux layer's LinkMonitor does), so it appears once.
+   */
+  readonly logNetlink?: boolean;
 }

@@ -45,7 +45,8 @@ class InterfaceTrackerService implements Service<InterfaceTrackerConfig> {
         this.#ctx.log.warn(`tracked interface ${p.name} doesn't exist`);
         continue;
       }
-      const tracker = new InterfaceTracker(p, source, this.#ctx.clock, this.#ctx.log);
+      const logNetlink = this.#config.logNetlink ?? true;
+      const tracker = new InterfaceTracker(p, source, this.#ctx.clock, this.#ctx.log, logNetlink);
       this.#trackers.set(p.name, tracker);
       this.#unsubscribe.push(publishTracker(this.#ctx, 'interface', p.name, tracker.signal));
     }

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VirtualClock } from '../../../src/core/clock.js';
-import type { TrackerState } from '../../../src/core/signal.js';
-import { parseLinkLine, type LinkSource } from '../../../plugins/track-interface/link-source.js';
+import { WritableSignal, sameTrackerState, type TrackerState } from '../../../src/core/signal.js';
+import {
+  parseLinkLine,
+  signalLinkSource,
+  type LinkSource,
+} from '../../../plugins/track-interface/link-source.js';
 import type { InterfaceTrackerParams } from '../../../plugins/track-interface/params.js';
 import {
   InterfaceTrackerService,
@@ -123,5 +127,27 @@ describe('tracker.interface (keepalived track_interface)', () => {
     const r = await track([{ name: 'eth9' }], new FakeLinks());
     assert.equal(r.trackers.get('interface', 'eth9'), undefined);
     assert.deepEqual(r.lines(), ["tracked interface eth9 doesn't exist"]);
+  });
+});
+
+describe('signalLinkSource (adapting a per-interface signal monitor)', () => {
+  it('forwards state and edges, and the tracker can leave the Netlink line to the monitor', async () => {
+    const sig = new WritableSignal<TrackerState>({ up: true, reason: 'up' }, sameTrackerState);
+    const source = signalLinkSource({
+      isUp: (n) => (n === 'eth3' ? sig.get().up : undefined),
+      signal: () => sig,
+    });
+    const clock = new VirtualClock();
+    const t = testContext(clock);
+    const service = new InterfaceTrackerService(t.ctx, {
+      interfaces: [{ name: 'eth3' }, { name: 'eth4' }],
+      linkSource: source,
+      logNetlink: false,
+    });
+    await service.init();
+    service.start();
+    sig.set({ up: false, reason: 'down' });
+    assert.equal(t.trackers.get('interface', 'eth3')?.get().up, false);
+    assert.deepEqual(t.lines(), ["tracked interface eth4 doesn't exist"]);
   });
 });
