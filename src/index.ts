@@ -80,7 +80,11 @@ export type { ScriptTrackerConfig, ScriptTrackerParams } from '../plugins/track-
 export { ScriptTrackerService, createScriptTrackerPlugin } from '../plugins/track-script/plugin.js';
 export type { FileTrackerConfig, FileTrackerParams } from '../plugins/track-file/params.js';
 export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-file/plugin.js';
-export type { ParamMatch, ProcessTrackerConfig, ProcessTrackerParams } from '../plugins/track-process/params.js';
+export type {
+  ParamMatch,
+  ProcessTrackerConfig,
+  ProcessTrackerParams,
+} from '../plugins/track-process/params.js';
 export { ProcessTrackerService, createProcessTrackerPlugin } from '../plugins/track-process/plugin.js';
 export type { InterfaceTrackerConfig, InterfaceTrackerParams } from '../plugins/track-interface/params.js';
 export {
@@ -90,5 +94,8 @@ export {
   type LinkSource,
   type SignalLinkMonitor,
 } from '../plugins/track-interface/link-source.js';
-export { IpMonitorLinkSource, type IpMonitorOptions } from '../plugins/track-interface/ip-monitor-link-source.js';
+export {
+  IpMonitorLinkSource,
+  type IpMonitorOptions,
+} from '../plugins/track-interface/ip-monitor-link-source.js';
 export { InterfaceTrackerService, createInterfaceTrackerPlugin } from '../plugins/track-interface/plugin.js';
