@@ -90,14 +90,12 @@ describe('tracker plugins under the kernel', () => {
       assert.deepEqual(seen.get('file')?.get(), { up: true, reason: 'value 4', weight: 12, value: 4 });
       assert.equal(seen.get('process')?.get().weight, 7);
       const chk = seen.get('script');
-      await waitFor(() => chk?.get().reason !== 'init', 3000, 'the first script result');
+      assert.ok(chk !== undefined);
+      await waitFor(() => chk.get().reason !== 'init', 3000, 'the first script result');
       // Weight 0 and failing: FAULT for an instance using the script's weight...
-      assert.deepEqual(chk?.get(), { up: false, reason: 'failed (exited with status 1)', value: 0 });
+      assert.deepEqual(chk.get(), { up: false, reason: 'failed (exited with status 1)', value: 0 });
       // ...and -15 for one that says `track_script { chk weight -15 }`.
-      assert.equal(
-        chk === undefined ? undefined : reweightTrackerState('health', chk.get(), -15, false).weight,
-        -15,
-      );
+      assert.equal(reweightTrackerState('health', chk.get(), -15, false).weight, -15);
       assert.ok(changes.includes('script/chk:false'));
     } finally {
       await kernel.stop();
