@@ -108,10 +108,14 @@ export class ScriptTracker {
 
   #run(): void {
     const argv = this.#d.viaShell === true ? ['/bin/sh', '-c', shellCommand(this.#d.argv)] : this.#d.argv;
+    const { uid, gid } = this.#d.identity;
+    // Root always switches (and so drops supplementary groups, as keepalived's setgroups(1, &gid));
+    // an unprivileged daemon can only run scripts as itself, which needs no switch.
+    const self = process.getuid?.() ?? 0;
+    const switchUser = self === 0 || uid !== self || gid !== (process.getgid?.() ?? 0);
     const child = spawnProcessGroup({
       argv,
-      uid: this.#d.identity.uid,
-      gid: this.#d.identity.gid,
+      ...(switchUser ? { uid, gid } : {}),
       ...(this.#d.outputCap === undefined ? {} : { outputCap: this.#d.outputCap }),
     });
     this.#child = child;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
 import { constants } from 'node:os';
 import { messageOf } from './errors.js';
 
@@ -30,6 +30,21 @@ export interface ProcessGroupExit {
   readonly spawnError?: { readonly code: string; readonly errno: number; readonly message: string };
 }
 
+/**
+ * `spawn`, except that arguments it rejects synchronously (an empty program name) become the same
+ * asynchronous 'error' a missing program gives, so callers have one failure path.
+ */
+function startChild(file: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  try {
+    if (file === '') throw Object.assign(new Error('spawn ENOENT'), { code: 'ENOENT', errno: -2 });
+    return spawn(file, args, options);
+  } catch (err) {
+    const child = new ChildProcess();
+    queueMicrotask(() => child.emit('error', err));
+    return child;
+  }
+}
+
 /** How long to wait for the pipes to close after the leader exits before reporting anyway. */
 const PIPE_GRACE_MS = 100;
 
@@ -52,7 +67,7 @@ export class ProcessGroup {
   constructor(options: ProcessGroupOptions) {
     this.#cap = options.outputCap ?? 4096;
     const [file, ...args] = options.argv;
-    this.#child = spawn(file ?? '', args, {
+    this.#child = startChild(file ?? '', args, {
       cwd: options.cwd ?? '/',
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,7 +17,7 @@ import {
   createScriptTrackerPlugin,
   reweightTrackerState,
 } from '../../src/index.js';
-import { scratchDir, waitFor, writeScript } from './track-script/helpers.js';
+import { currentUser, scratchDir, waitFor, writeScript } from './track-script/helpers.js';
 
 const model: Model = {
   tandem: {
@@ -61,7 +61,7 @@ describe('tracker plugins under the kernel', () => {
     registry.register(
       createScriptTrackerPlugin(() => ({
         scripts: [{ name: 'chk', script: [script], interval: 200, weight: 0 }],
-        scriptUser: { user: 'root' },
+        scriptUser: currentUser,
         tracked: new Set(['chk']),
       })),
     );

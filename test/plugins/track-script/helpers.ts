@@ -1,5 +1,5 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock, type Clock } from '../../../src/core/clock.js';
 import { EventBus } from '../../../src/core/events.js';
@@ -68,3 +68,15 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Whether the tests run as root; when not, says so loudly, and under CI=true fails instead. */
+export function rootOrSkip(what: string): boolean {
+  if (process.getuid?.() === 0) return true;
+  const msg = `SKIPPED ${what}: needs root`;
+  if (process.env['CI'] === 'true') throw new Error(`${msg} (CI=true makes this a failure)`);
+  console.warn(`\n*** ${msg} ***\n`);
+  return false;
+}
+
+/** The user the tests run as, as a script user. */
+export const currentUser = { user: userInfo().username } as const;

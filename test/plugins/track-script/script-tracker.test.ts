@@ -5,7 +5,7 @@ import { after, afterEach, describe, it } from 'node:test';
 import type { TrackerState } from '../../../src/core/signal.js';
 import type { ScriptTrackerConfig, ScriptTrackerParams } from '../../../plugins/track-script/params.js';
 import { ScriptTrackerService, createScriptTrackerPlugin } from '../../../plugins/track-script/plugin.js';
-import { alive, scratchDir, testContext, waitFor, writeScript } from './helpers.js';
+import { alive, currentUser, rootOrSkip, scratchDir, testContext, waitFor, writeScript } from './helpers.js';
 
 const { dir, cleanup } = scratchDir('track-script');
 after(cleanup);
@@ -13,7 +13,6 @@ const running: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((stop) => stop()));
 });
-const root = { user: 'root' } as const;
 
 /** Builds and starts a tracker.script service for one script; returns it with its log and edges. */
 async function run(
@@ -23,7 +22,7 @@ async function run(
   const t = testContext();
   const config: ScriptTrackerConfig = {
     scripts: [{ name: 'chk', interval: 100, ...params }],
-    scriptUser: root,
+    scriptUser: currentUser,
     ...extra,
   };
   const plugin = createScriptTrackerPlugin(() => config);
@@ -176,21 +175,25 @@ describe('tracker.script with real scripts', () => {
     assert.ok(r.lines().includes('VRRP_Script(chk) failed (exited with status 3)'));
   });
 
-  it('runs as the configured user and group, with no other supplementary groups', async () => {
-    const { dir: out, cleanup: rmOut } = scratchDir('track-script-out');
-    try {
-      const { chmodSync } = await import('node:fs');
-      chmodSync(out, 0o777);
-      const idFile = join(out, 'id');
-      const script = writeScript(dir, 'id.sh', `echo "$(id -u) $(id -g) $(id -G)" > ${idFile}`);
-      const r = await run({ script: [script], user: { user: 'nobody', group: 'daemon' } });
-      await waitFor(() => r.edges.length >= 1, 5000, 'a run');
-      await r.stop();
-      assert.equal(readFileSync(idFile, 'utf8').trim(), '65534 1 1');
-    } finally {
-      rmOut();
-    }
-  });
+  it(
+    'runs as the configured user and group, with no other supplementary groups',
+    { skip: !rootOrSkip('setuid script test') },
+    async () => {
+      const { dir: out, cleanup: rmOut } = scratchDir('track-script-out');
+      try {
+        const { chmodSync } = await import('node:fs');
+        chmodSync(out, 0o777);
+        const idFile = join(out, 'id');
+        const script = writeScript(dir, 'id.sh', `echo "$(id -u) $(id -g) $(id -G)" > ${idFile}`);
+        const r = await run({ script: [script], user: { user: 'nobody', group: 'daemon' } });
+        await waitFor(() => r.edges.length >= 1, 5000, 'a run');
+        await r.stop();
+        assert.equal(readFileSync(idFile, 'utf8').trim(), '65534 1 1');
+      } finally {
+        rmOut();
+      }
+    },
+  );
 
   it('does not run scripts no instance tracks', async () => {
     const marker = join(dir, 'untracked.ran');
