@@ -1,5 +1,5 @@
 import { constants as fsc, type Stats } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstat, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from './logger.js';
 import type { ScriptIdentity } from './script-user.js';
@@ -62,6 +62,27 @@ export function isExecutableBy(st: Stats, id: ScriptIdentity): boolean {
     (id.uid !== st.uid &&
       ((id.gid === st.gid && (m & fsc.S_IXGRP) !== 0) || (id.gid !== st.gid && (m & fsc.S_IXOTH) !== 0)))
   );
+}
+
+/**
+ * Whether a file starts like something the kernel can exec (`#!` or an ELF header). keepalived built
+ * with libmagic warns about the rest and runs them via the shell, which is what spawning does too.
+ */
+async function hasExecMagic(path: string): Promise<boolean> {
+  const fh = await open(path, 'r').catch(() => undefined);
+  if (fh === undefined) return true;
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    const head = buf.subarray(0, bytesRead);
+    return (
+      head.subarray(0, 2).toString('latin1') === '#!' || head.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))
+    );
+  } catch {
+    return true;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** glibc's execvp path search as keepalived's `find_path` does it, as the script's user. */
@@ -193,6 +214,7 @@ export async function checkScriptSecurity(
       id.gid === 0 ||
       (st.uid === 0 && (m & fsc.S_IXUSR) !== 0 && (m & S_ISUID) !== 0) ||
       (st.gid === 0 && (m & fsc.S_IXGRP) !== 0 && (m & S_ISGID) !== 0);
+    if (!(await hasExecMagic(realFile ?? file))) log.warn(`Please add a #! shebang to script ${file}`);
   } else {
     log.warn(`WARNING - script '${file}' is not executable for uid:gid ${id.uid}:${id.gid} - disabling.`);
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createMemoryLogger } from '../../../src/core/logger.js';
@@ -139,6 +139,15 @@ describe(
       const alias = join(dir, 'alias.sh');
       symlinkSync(target, alias);
       assert.deepEqual((await checkScriptSecurity([alias], root, true, logger)).argv, [alias]);
+    });
+
+    it('warns about a script without #! (keepalived with libmagic) and still runs it', async () => {
+      const path = join(dir, 'noshebang.sh');
+      writeFileSync(path, 'exit 0\n');
+      chmodSync(path, 0o755);
+      const r = await initWith([path]);
+      assert.equal(r.kept, true);
+      assert.deepEqual(r.lines, [`Please add a #! shebang to script ${path}`]);
     });
 
     it('hands `</path` openability tests to the shell without checks', async () => {

@@ -195,6 +195,14 @@ describe('tracker.script with real scripts', () => {
     },
   );
 
+  it("runs keepalived's `</file` openability test through the shell", async () => {
+    const ok = await run({ script: [`</${join(dir, 'ok.sh').slice(1)}`] });
+    const bad = await run({ script: [`</${join(dir, 'nope').slice(1)}`] }, { outputCap: 0 });
+    await waitFor(() => ok.edges.length >= 1 && bad.edges.length >= 1, 5000, 'both results');
+    assert.equal(ok.edges[0]?.state.up, true);
+    assert.equal(bad.edges[0]?.state.reason, 'failed (exited with status 2)');
+  });
+
   it('does not run scripts no instance tracks', async () => {
     const marker = join(dir, 'untracked.ran');
     const script = writeScript(dir, 'untracked.sh', `touch ${marker}`);
