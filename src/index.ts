@@ -49,7 +49,9 @@ export {
 // Trackers
 export {
   fileTrackEffect,
+  fileTrackerState,
   healthTrackEffect,
+  healthTrackerState,
   reweightTrackerState,
   sameTrackerValue,
   weightedTrackerState,

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import {
   WritableSignal,
   sameTrackerValue,
-  weightedTrackerState,
+  fileTrackerState,
   type Clock,
   type Logger,
   type TimerHandle,
@@ -39,7 +39,7 @@ async function readHead(path: string): Promise<string | undefined> {
  * Tracks one `track_file`: the integer in the file, watched through its directory with inotify
  * (`fs.watch`, as keepalived's IN_CLOSE_WRITE | IN_DELETE | IN_MOVE watch) plus a periodic re-read.
  * A missing or deleted file reads as 0. The signal carries `value` = the integer and the effect of
- * the file's own weight (see `weightedTrackerState`); a changed value is always an edge.
+ * the file's own weight (see `fileTrackerState`); a changed value is always an edge.
  */
 export class FileTracker {
   readonly signal: WritableSignal<TrackerState>;
@@ -78,13 +78,7 @@ export class FileTracker {
   }
 
   #state(): TrackerState {
-    return weightedTrackerState(
-      'file',
-      this.#value,
-      this.#p.weight ?? 1,
-      this.#p.reverse ?? false,
-      this.#reason,
-    );
+    return fileTrackerState(this.#value, this.#p.weight ?? 1, this.#p.reverse ?? false, this.#reason);
   }
 
   /** Reads the file now and publishes the value (keepalived reads at init, then on each event). */

@@ -1,7 +1,7 @@
 import {
   WritableSignal,
   sameTrackerState,
-  weightedTrackerState,
+  healthTrackerState,
   type Clock,
   type Logger,
   type TimerHandle,
@@ -12,8 +12,8 @@ import type { InterfaceTrackerParams } from './params.js';
 
 /**
  * Tracks one interface's link (keepalived `process_if_status_change`): publishes `value` 1 while
- * IFF_UP and IFF_RUNNING are set, 0 otherwise (deleted or unknown too), under the configured weight
- * (`weightedTrackerState`). Each accepted change logs keepalived's `Netlink reports IF up|down`;
+ * IFF_UP and IFF_RUNNING are set, 0 otherwise (deleted or unknown too), as raw health
+ * (`healthTrackerState`): the tracking instance applies its `track_interface` weight. Each accepted change logs keepalived's `Netlink reports IF up|down`;
  * `interface_up_down_delays` hold a change back until it has lasted the delay.
  */
 export class InterfaceTracker {
@@ -45,13 +45,7 @@ export class InterfaceTracker {
   }
 
   #state(): TrackerState {
-    return weightedTrackerState(
-      'health',
-      this.#up ? 1 : 0,
-      this.#p.weight ?? 0,
-      this.#p.reverse ?? false,
-      `link ${this.#up ? 'up' : 'down'}`,
-    );
+    return healthTrackerState(this.#up, `link ${this.#up ? 'up' : 'down'}`);
   }
 
   /** Whether the link counts as up now (after any delay). */

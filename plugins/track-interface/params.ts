@@ -2,16 +2,12 @@ import type { LinkSource } from './link-source.js';
 
 /**
  * One tracked interface. keepalived has no global interface block: weights come from each
- * instance's `track_interface { IF weight N [reverse] }`, so the daemon publishes each interface
- * once with weight 0 here and instances with their own weight re-derive the effect from `value`
- * (`reweightTrackerState`).
+ * instance's `track_interface { IF weight N [reverse] }`; the signal is the raw link state and each
+ * instance applies its own weight (`healthTrackEffect`).
  */
 export interface InterfaceTrackerParams {
   /** The interface name. */
   readonly name: string;
-  /** −253..253, default 0: the link being down puts tracking instances in FAULT. */
-  readonly weight?: number;
-  readonly reverse?: boolean;
   /** `interface_up_down_delays { IF DOWN [UP] }`: ms a down (up) must last before it counts. */
   readonly downDelay?: number;
   readonly upDelay?: number;

@@ -14,7 +14,10 @@ export interface ProcessTrackerParams {
   readonly paramMatch?: ParamMatch;
   /** `full_command`: match argv[0] of the command line instead of `comm`. */
   readonly fullCommand?: boolean;
-  /** −254..254, default 0 (losing quorum puts tracking instances in FAULT). */
+  /**
+   * −254..254, default 0 (losing quorum puts tracking instances in FAULT). Not applied here: the
+   * signal is the raw quorum and each tracking instance applies its weight, which defaults to this.
+   */
   readonly weight?: number;
   readonly reverse?: boolean;
   /** Minimum number of matching processes, default 1 (0 only with `quorumMax` 0). */

@@ -1,6 +1,6 @@
 import {
   WritableSignal,
-  weightedTrackerState,
+  healthTrackerState,
   type Clock,
   type Logger,
   type TimerHandle,
@@ -54,13 +54,7 @@ export class ProcessQuorum {
   }
 
   #state(reason: string): TrackerState {
-    return weightedTrackerState(
-      'health',
-      this.#have ? 1 : 0,
-      this.#p.weight ?? 0,
-      this.#p.reverse ?? false,
-      reason,
-    );
+    return healthTrackerState(this.#have, reason);
   }
 
   #apply(have: boolean, log: boolean): void {

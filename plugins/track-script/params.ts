@@ -17,9 +17,12 @@ export interface ScriptTrackerParams {
   readonly rise?: number;
   /** Consecutive failures needed to go down. Default 1. */
   readonly fall?: number;
-  /** −253..253; 0 (the default) means failure puts tracking instances in FAULT. */
+  /**
+   * −253..253; 0 (the default) means failure puts tracking instances in FAULT. Not applied here: the
+   * signal is the raw result and each tracking instance applies its weight, which defaults to this.
+   */
   readonly weight?: number;
-  /** `weight N reverse`: the priority change is negated (weight 0: FAULT while the script succeeds). */
+  /** `weight N reverse`: the default for tracking instances (negated change; weight 0: FAULT while OK). */
   readonly reverse?: boolean;
   /** `user USER [GROUP]`; absent = the global `script_user`, else `keepalived_script`, else root. */
   readonly user?: ScriptUserName;

@@ -2,7 +2,7 @@ import {
   WritableSignal,
   sameTrackerState,
   spawnProcessGroup,
-  weightedTrackerState,
+  healthTrackerState,
   type Clock,
   type Logger,
   type ProcessGroup,
@@ -37,7 +37,7 @@ const KILL_RETRY_MS = 10_000;
 
 /**
  * Runs one vrrp_script every `interval` on the injected clock and publishes its state as an
- * edge-triggered signal (see `weightedTrackerState` for the contract). Never two runs at once: a
+ * edge-triggered signal of its raw health (`healthTrackerState`). Never two runs at once: a
  * tick that finds the previous run alive logs keepalived's `Track script x is already running,
  * expect idle - skipping run`. A run past its timeout gets SIGTERM to its whole process group, then
  * SIGKILL 2 s later, and counts as `timed_out`.
@@ -65,17 +65,7 @@ export class ScriptTracker {
   }
 
   #state0(): TrackerState {
-    return weightedTrackerState(
-      'health',
-      0,
-      this.#weight,
-      this.#p.reverse ?? false,
-      this.#p.initFail ? 'init_fail' : 'init',
-    );
-  }
-
-  get #weight(): number {
-    return this.#p.weight ?? 0;
+    return healthTrackerState(false, this.#p.initFail === true ? 'init_fail' : 'init');
   }
 
   /** How many runs have completed. */
@@ -180,15 +170,7 @@ export class ScriptTracker {
     if (edge === undefined) return;
     const line = `VRRP_Script(${this.#p.name}) ${outcome.text}`;
     this.#d.log.info(line);
-    this.signal.set(
-      weightedTrackerState(
-        'health',
-        edge === 'up' ? 1 : 0,
-        this.#weight,
-        this.#p.reverse ?? false,
-        outcome.text,
-      ),
-    );
+    this.signal.set(healthTrackerState(edge === 'up', outcome.text));
   }
 
   /** Stops the timers and terminates a run in progress (its whole group), waiting for it to end. */

@@ -43,10 +43,11 @@ export function fileTrackEffect(value: number, weight: number, reverse: boolean)
 }
 
 /**
- * Builds the {@link TrackerState} a tracker publishes, by the contract every Tandem tracker follows:
- * `weight` absent means "unweighted or FAULT-causing": then `up: false` puts the tracking instance in
- * FAULT. `weight` present (a number, possibly 0) is the signed priority change now in force, and `up`
- * is the raw health, for display only. `value` always carries the raw observation.
+ * The state as one tracking reference (an instance with its own weight and `reverse`) sees it:
+ * `weight` absent means the reference is unweighted or FAULT-causing, and then `up: false` means
+ * FAULT; `weight` present (possibly 0) is the signed priority change in force and `up` the raw health.
+ * `value` carries the raw observation. Trackers publish raw states ({@link healthTrackerState},
+ * {@link fileTrackerState}); this is for consumers that want a per-reference view.
  */
 export function weightedTrackerState(
   kind: TrackValueKind,
@@ -64,8 +65,35 @@ export function weightedTrackerState(
 }
 
 /**
- * Re-derives a published state for a consumer that overrides the tracker's weight, as keepalived's
- * `track_script { chk weight -20 reverse }` does; needs the state's `value`.
+ * The state a script, process or interface tracker publishes: the raw health only (`up` = script
+ * succeeding / quorum held / link up, `value` 1 or 0), no weight. Weights are per tracking reference in
+ * keepalived (`track_script { chk weight -20 reverse }`, defaulting to the script's own), so the
+ * consumer applies them: {@link healthTrackEffect}, or the VRRP engine's own tracker rules.
+ */
+export function healthTrackerState(ok: boolean, reason: string): TrackerState {
+  return { up: ok, reason, value: ok ? 1 : 0 };
+}
+
+/**
+ * The state a `track_file` publishes. With the file's weight 0: `up` = value is 0 (a consumer with
+ * weight 0 faults on `up: false`, on `up: true` with `reverse`), no weight. Otherwise `weight` = value ×
+ * weight (× −1 with `reverse`) clamped to [−254, 253], where −254 means FAULT (then `up: false`).
+ * `value` is the integer read, for consumers that override the weight ({@link fileTrackEffect}).
+ */
+export function fileTrackerState(
+  value: number,
+  weight: number,
+  reverse: boolean,
+  reason: string,
+): TrackerState {
+  if (weight === 0) return { up: value === 0, reason, value };
+  const effect = fileTrackEffect(value, weight, reverse);
+  return { up: !effect.fault, reason, weight: effect.fault ? FILE_FAULT : effect.delta, value };
+}
+
+/**
+ * The per-reference view ({@link weightedTrackerState}) of a published state, for an instance that
+ * tracks it with `weight` and `reverse` (keepalived's `track_script { chk weight -20 reverse }`).
  */
 export function reweightTrackerState(
   kind: TrackValueKind,

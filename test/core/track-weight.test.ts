@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   fileTrackEffect,
+  fileTrackerState,
+  healthTrackerState,
   healthTrackEffect,
   reweightTrackerState,
   weightedTrackerState,
@@ -43,7 +45,31 @@ describe('fileTrackEffect (keepalived track_file.c)', () => {
   });
 });
 
-describe('weightedTrackerState (the published contract)', () => {
+describe('published states (raw health; track_file with its own weight)', () => {
+  it('health trackers publish only the raw result', () => {
+    assert.deepEqual(healthTrackerState(false, 'failed (exited with status 1)'), {
+      up: false,
+      reason: 'failed (exited with status 1)',
+      value: 0,
+    });
+    assert.deepEqual(healthTrackerState(true, 'link up'), { up: true, reason: 'link up', value: 1 });
+  });
+
+  it('track_file: weight 0 publishes up = value is 0; weighted publishes the clamped product, −254 = FAULT', () => {
+    assert.deepEqual(fileTrackerState(3, 0, false, 'v'), { up: false, reason: 'v', value: 3 });
+    assert.deepEqual(fileTrackerState(0, 0, true, 'v'), { up: true, reason: 'v', value: 0 });
+    assert.deepEqual(fileTrackerState(3, 5, false, 'v'), { up: true, reason: 'v', weight: 15, value: 3 });
+    assert.deepEqual(fileTrackerState(3, 5, true, 'v'), { up: true, reason: 'v', weight: -15, value: 3 });
+    assert.deepEqual(fileTrackerState(-200, 2, false, 'v'), {
+      up: false,
+      reason: 'v',
+      weight: -254,
+      value: -200,
+    });
+  });
+});
+
+describe("weightedTrackerState (one tracking reference's view)", () => {
   it('unweighted trackers omit weight and use up=false for FAULT', () => {
     assert.deepEqual(weightedTrackerState('health', 0, 0, false, 'failed'), {
       up: false,

@@ -91,7 +91,7 @@ describe('tracker.file (keepalived track_file)', () => {
     const file = join(dir, 'deep');
     writeFileSync(file, '-127');
     const r = await track({ name: 'deep', file, weight: 2 });
-    assert.deepEqual(r.signal?.get(), { up: false, reason: 'value -127', value: -127 });
+    assert.deepEqual(r.signal?.get(), { up: false, reason: 'value -127', weight: -254, value: -127 });
   });
 
   it("keeps the previous value on an invalid number, with keepalived's line", async () => {

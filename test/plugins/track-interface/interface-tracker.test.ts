@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { VirtualClock } from '../../../src/core/clock.js';
 import { WritableSignal, sameTrackerState, type TrackerState } from '../../../src/core/signal.js';
+import { reweightTrackerState } from '../../../src/core/track-weight.js';
 import {
   parseLinkLine,
   signalLinkSource,
@@ -80,25 +81,23 @@ describe('tracker.interface (keepalived track_interface)', () => {
     assert.deepEqual(r.lines(), ['Netlink reports eth1 down', 'Netlink reports eth1 up']);
   });
 
-  it('weights: positive adds while up, negative subtracts while down, reverse negates', async () => {
+  it('publishes the raw link; instances apply track_interface weights (+ while up, − while down, reverse)', async () => {
     const links = new FakeLinks();
     links.state.set('a', true);
-    links.state.set('b', true);
-    links.state.set('c', true);
-    const r = await track(
-      [
-        { name: 'a', weight: 10 },
-        { name: 'b', weight: -20 },
-        { name: 'c', weight: 5, reverse: true },
-      ],
-      links,
-    );
-    const w = (n: string) => r.trackers.get('interface', n)?.get().weight;
-    assert.deepEqual([w('a'), w('b'), w('c')], [10, 0, -5]);
+    const r = await track([{ name: 'a' }], links);
+    const signal = r.trackers.get('interface', 'a');
+    assert.ok(signal !== undefined);
+    // Three instances tracking the same link with `weight 10`, `weight -20`, `weight 5 reverse`.
+    const w = () => [
+      reweightTrackerState('health', signal.get(), 10, false).weight,
+      reweightTrackerState('health', signal.get(), -20, false).weight,
+      reweightTrackerState('health', signal.get(), 5, true).weight,
+    ];
+    assert.deepEqual(signal.get(), { up: true, reason: 'link up', value: 1 });
+    assert.deepEqual(w(), [10, 0, -5]);
     links.set('a', false);
-    links.set('b', false);
-    links.set('c', false);
-    assert.deepEqual([w('a'), w('b'), w('c')], [0, -20, 0]);
+    assert.deepEqual(signal.get(), { up: false, reason: 'link down', value: 0 });
+    assert.deepEqual(w(), [0, -20, 0]);
   });
 
   it('interface_up_down_delays hold a change until it lasts', async () => {

@@ -10,6 +10,7 @@ import type { ProcessTrackerConfig, ProcessTrackerParams } from '../../../plugin
 import { ProcessTrackerService, createProcessTrackerPlugin } from '../../../plugins/track-process/plugin.js';
 import { compileMatcher, type ProcEntry } from '../../../plugins/track-process/process-match.js';
 import { ProcessQuorum } from '../../../plugins/track-process/process-quorum.js';
+import { healthTrackEffect } from '../../../src/core/track-weight.js';
 import { scratchDir, testContext } from '../track-script/helpers.js';
 
 const cmd = (...argv: string[]): Buffer => Buffer.from(argv.map((a) => `${a}\0`).join(''));
@@ -78,16 +79,11 @@ describe('ProcessQuorum (quorum, quorum_max, delays)', () => {
   });
 
   it('quorum_max: too many processes loses quorum', () => {
-    const t = quorum({ quorum: 1, quorumMax: 2, weight: 10 });
+    const t = quorum({ quorum: 1, quorumMax: 2 });
     t.q.update(1);
-    assert.deepEqual(t.q.signal.get(), { up: true, reason: '1 process, quorum held', weight: 10, value: 1 });
+    assert.deepEqual(t.q.signal.get(), { up: true, reason: '1 process, quorum held', value: 1 });
     t.q.update(3);
-    assert.deepEqual(t.q.signal.get(), {
-      up: false,
-      reason: '3 processes, quorum not held',
-      weight: 0,
-      value: 0,
-    });
+    assert.deepEqual(t.q.signal.get(), { up: false, reason: '3 processes, quorum not held', value: 0 });
   });
 
   it('terminate_delay holds quorum while a restart comes back in time', () => {
@@ -113,7 +109,7 @@ describe('ProcessQuorum (quorum, quorum_max, delays)', () => {
     assert.equal(t.q.have, true);
   });
 
-  it('weight 0 reports FAULT (up=false, no weight) while quorum is lost', () => {
+  it('publishes the raw quorum (up=false: FAULT for weight-0 instances) while quorum is lost', () => {
     const t = quorum({});
     t.q.update(0);
     assert.deepEqual(t.q.signal.get(), { up: false, reason: '0 processes, quorum not held', value: 0 });
@@ -162,13 +158,16 @@ describe('tracker.process scanning /proc', () => {
       assert.deepEqual(t.trackers.get('process', 'sleepers')?.get(), {
         up: true,
         reason: '2 processes, quorum held',
-        weight: 0,
         value: 1,
       });
       kids[0]?.kill('SIGKILL');
       await new Promise((r) => kids[0]?.once('exit', r));
       await service.scan();
-      assert.equal(t.trackers.get('process', 'sleepers')?.get().weight, -30);
+      const lost = t.trackers.get('process', 'sleepers');
+      assert.ok(lost !== undefined);
+      assert.equal(lost.get().up, false);
+      // An instance tracking it with the block's `weight -30` loses 30.
+      assert.equal(healthTrackEffect(lost.get().up, -30, false).delta, -30);
       assert.ok(t.lines().includes('Quorum lost for tracked process sleepers'));
       await service.stop();
     } finally {

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, it } from 'node:test';
 import type { TrackerState } from '../../../src/core/signal.js';
+import { healthTrackEffect } from '../../../src/core/track-weight.js';
 import type { ScriptTrackerConfig, ScriptTrackerParams } from '../../../plugins/track-script/params.js';
 import { ScriptTrackerService, createScriptTrackerPlugin } from '../../../plugins/track-script/plugin.js';
 import { alive, currentUser, rootOrSkip, scratchDir, testContext, waitFor, writeScript } from './helpers.js';
@@ -21,7 +22,7 @@ async function run(
 ) {
   const t = testContext();
   const config: ScriptTrackerConfig = {
-    scripts: [{ name: 'chk', interval: 100, ...params }],
+    scripts: [{ name: 'chk', interval: 100, timeout: 2000, ...params }],
     scriptUser: currentUser,
     ...extra,
   };
@@ -56,7 +57,7 @@ describe('tracker.script with real scripts', () => {
     await r.stop();
     assert.deepEqual(
       r.edges.map((e) => e.state),
-      [{ up: true, reason: 'succeeded', weight: 10, value: 1 }],
+      [{ up: true, reason: 'succeeded', value: 1 }],
     );
     assert.equal(r.trackers.get('script', 'chk'), r.tracker?.signal);
     assert.deepEqual(
@@ -68,16 +69,14 @@ describe('tracker.script with real scripts', () => {
     );
   });
 
-  it('a failing script logs the status change and applies a negative weight', async () => {
+  it('a failing script logs the status change; an instance with weight -20 loses 20', async () => {
     const r = await run({ script: [writeScript(dir, 'fail.sh', 'exit 1')], weight: -20 });
     await waitFor(() => r.edges.length >= 1, 5000, 'failure');
     await r.stop();
-    assert.deepEqual(r.edges[0]?.state, {
-      up: false,
-      reason: 'failed (exited with status 1)',
-      weight: -20,
-      value: 0,
-    });
+    const state = r.edges[0]?.state;
+    assert.deepEqual(state, { up: false, reason: 'failed (exited with status 1)', value: 0 });
+    assert.deepEqual(healthTrackEffect(state.up, -20, false), { fault: false, delta: -20 });
+    assert.deepEqual(healthTrackEffect(state.up, 0, false), { fault: true, delta: 0 });
     const lines = r.lines();
     assert.ok(lines.includes('Script `chk` now returning 1'));
     assert.ok(lines.includes('VRRP_Script(chk) failed (exited with status 1)'));
@@ -90,7 +89,9 @@ describe('tracker.script with real scripts', () => {
     await waitFor(() => (r.tracker?.runs ?? 0) >= 12, 10_000, 'twelve runs');
     await r.stop();
     assert.deepEqual(
-      r.edges.map((e) => `${e.state.up ? 'up' : 'down'}@${e.run}:${e.state.weight}`),
+      r.edges.map(
+        (e) => `${e.state.up ? 'up' : 'down'}@${e.run}:${healthTrackEffect(e.state.up, 5, false).delta}`,
+      ),
       ['down@1:0', 'up@3:5', 'down@9:0', 'up@11:5'],
     );
     const lines = r.lines().filter((l) => l.startsWith('VRRP_Script') || l.startsWith('Script `'));
