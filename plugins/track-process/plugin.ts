@@ -73,16 +73,19 @@ class ProcessTrackerService implements Service<ProcessTrackerConfig> {
 
   #schedule(): void {
     if (this.#stopped) return;
-    this.#timer = this.#ctx.clock.setTimeout(() => {
-      this.#scanning = this.scan()
-        .catch((err: unknown) => {
-          this.#ctx.log.warn(`process scan failed: ${err instanceof Error ? err.message : String(err)}`);
-        })
-        .finally(() => {
-          this.#scanning = undefined;
-          this.#schedule();
-        });
-    }, this.#config.scanInterval ?? 1000);
+    this.#timer = this.#ctx.clock.setTimeout(
+      () => {
+        this.#scanning = this.scan()
+          .catch((err: unknown) => {
+            this.#ctx.log.warn(`process scan failed: ${err instanceof Error ? err.message : String(err)}`);
+          })
+          .finally(() => {
+            this.#scanning = undefined;
+            this.#schedule();
+          });
+      },
+      Math.max(10, this.#config.scanInterval ?? 1000),
+    );
   }
 
   /** Declines: the kernel replaces the service, which rescans. */

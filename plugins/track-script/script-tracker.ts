@@ -68,6 +68,11 @@ export class ScriptTracker {
     return healthTrackerState(false, this.#p.initFail === true ? 'init_fail' : 'init');
   }
 
+  /** keepalived: `vrrp script interval must be greater than 0, setting to 1` (second). */
+  get #interval(): number {
+    return this.#p.interval > 0 ? this.#p.interval : 1000;
+  }
+
   /** How many runs have completed. */
   get runs(): number {
     return this.#runs;
@@ -86,7 +91,7 @@ export class ScriptTracker {
     // The next tick is registered before this run, so the cadence ignores how long runs take.
     this.#tick = this.#d.clock.setTimeout(() => {
       this.#onTick();
-    }, this.#p.interval);
+    }, this.#interval);
     if (this.#state !== 'idle') {
       this.#d.log.info(
         `Track script ${this.#p.name} is ${this.#state === 'running' ? 'already running' : 'being timed out'}, expect idle - skipping run`,
@@ -110,7 +115,7 @@ export class ScriptTracker {
     });
     this.#child = child;
     this.#state = 'running';
-    const timeout = this.#p.timeout !== undefined && this.#p.timeout > 0 ? this.#p.timeout : this.#p.interval;
+    const timeout = this.#p.timeout !== undefined && this.#p.timeout > 0 ? this.#p.timeout : this.#interval;
     this.#killTimer = this.#d.clock.setTimeout(() => {
       this.#escalate(child);
     }, timeout);
