@@ -17,10 +17,17 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Bitwise maths on packet fields and hashes is normal here.
       'no-bitwise': 'off',
+      // Typed look-ups such as service<T>(id) are deliberate.
+      '@typescript-eslint/no-unnecessary-type-parameters': 'off',
+      // `() => resolve()` is the idiom for promise plumbing; a void shorthand there is not confusing.
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
   },
@@ -30,7 +37,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/src/*', '!**/src/index.js'], message: 'Plugins import only src/index.js, the public API.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/src/*', '!**/src/index.js'],
+              message: 'Plugins import only src/index.js, the public API.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -45,5 +59,9 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
   },
 );

@@ -14,7 +14,14 @@ export {
   type Severity,
 } from './core/diagnostic.js';
 export { ErrorCodes, TandemError, messageOf, type ErrorCode } from './core/errors.js';
-export { SystemClock, VirtualClock, seededRandom, type Clock, type Random, type TimerHandle } from './core/clock.js';
+export {
+  SystemClock,
+  VirtualClock,
+  seededRandom,
+  type Clock,
+  type Random,
+  type TimerHandle,
+} from './core/clock.js';
 export {
   WritableSignal,
   sameTrackerState,
@@ -45,6 +52,116 @@ export {
   type StrategyPlugin,
   type TrackerDirectory,
 } from './core/plugin.js';
+
+// Load balancing
+export {
+  SERVER_DEFAULTS,
+  implicitUpstreamParams,
+  serverParams,
+  type MethodOptions,
+  type ServerParams,
+  type UpstreamParams,
+} from './proxy/upstream/params.js';
+export { Peer, PeerSet } from './proxy/upstream/peer.js';
+export { PeerRequest, type PeerOutcome } from './proxy/upstream/peer-request.js';
+export { Upstream, createUpstream } from './proxy/upstream/upstream.js';
+export type { PickInput, Strategy } from './proxy/upstream/strategy.js';
+export { roundRobinPick, swrrRound } from './proxy/upstream/round-robin.js';
+export {
+  CRC32_INIT,
+  crc32,
+  crc32Byte,
+  crc32Bytes,
+  crc32Decimal,
+  crc32Final,
+  crc32String,
+  crc32Uint32LE,
+} from './proxy/upstream/crc32.js';
+export { ipHashBytes, ipHashBytesInto, ipv6Bytes } from './proxy/upstream/client-address.js';
+export type { StrategyDeps } from './core/plugin.js';
+export {
+  NEXT_UPSTREAM_DEFAULTS,
+  NO_LIVE_UPSTREAMS,
+  decideNextUpstream,
+  failureKindOfStatus,
+  finishAttempt,
+  nextUpstreamMask,
+  phaseContext,
+  upstreamErrorLine,
+  type AttemptFailure,
+  type AttemptResult,
+  type ErrorCause,
+  type FailureKind,
+  type NextUpstreamCondition,
+  type NextUpstreamConfig,
+  type NextUpstreamDecision,
+  type UpstreamLogLine,
+  type UpstreamPhase,
+} from './proxy/next-upstream.js';
+// The built-in strategy plugins (they import this barrel; these re-exports are live bindings only).
+export { roundRobin, roundRobinPlugin } from '../plugins/balancer-round-robin/index.js';
+export { ipHash, ipHashPlugin } from '../plugins/balancer-ip-hash/index.js';
+export { ConsistentHash, hash, hashPlugin } from '../plugins/balancer-hash/index.js';
+export { leastConn, leastConnPlugin } from '../plugins/balancer-least-conn/index.js';
+export { RandomStrategy, randomPlugin } from '../plugins/balancer-random/index.js';
+
+// Stream proxy
+export {
+  StreamService,
+  type StreamServerSpec,
+  type StreamServiceDeps,
+} from './proxy/stream/stream-service.js';
+export { StreamListener, type StreamCounters } from './proxy/stream/stream-listener.js';
+export { STREAM_DEFAULTS, type ListenAddress, type StreamServerParams } from './proxy/stream/types.js';
+export { implicitUpstreamOf, upstreamParamsOf } from './config/adapt/nginx/upstream-params.js';
+export type * from './config/model/nginx.js';
+
+// VRRP engine
+export * from '../plugins/vrrp/index.js';
+
+// Admin
+export {
+  VRRP_ERROR_KEYS,
+  VRRP_STATE_NUMBER,
+  emptyStatusSource,
+  zeroVrrpStats,
+  type ListenerStatus,
+  type PeerStatus,
+  type ResponseClasses,
+  type StatusSource,
+  type SyncGroupStatus,
+  type TrackerStatus,
+  type UpstreamStatus,
+  type VipStatus,
+  type VrrpInstanceStatus,
+  type VrrpState,
+  type VrrpStats,
+} from './admin/status-source.js';
+export { lazyStatusSource } from './admin/lazy-source.js';
+export { Metrics, type MetricsOptions } from './admin/metrics/metrics.js';
+export { sharedMetrics } from './admin/metrics/shared.js';
+export { PeerMetrics, UpstreamMetrics } from './admin/metrics/peer-metrics.js';
+export { FrontendMetrics } from './admin/metrics/frontend-metrics.js';
+export { CODE_CLASSES, codeClassIndex, type CodeClass } from './admin/metrics/code-class.js';
+export {
+  createAdminServer,
+  startAdminServer,
+  type AdminServer,
+  type AdminServerOptions,
+} from './admin/server.js';
+export { adminListenProblem } from './admin/listen-policy.js';
+export type { StatusSnapshot, PeerSnapshot, UpstreamSnapshot } from './admin/status-snapshot.js';
+export {
+  defaultDumpPaths,
+  installDumpSignals,
+  writeDump,
+  type DumpKind,
+  type DumpPaths,
+  type SignalTarget,
+} from './admin/dump/dump-signals.js';
+export { formatKeepalivedData } from './admin/dump/keepalived-data.js';
+export { formatKeepalivedStats } from './admin/dump/keepalived-stats.js';
+export { formatKeepalivedJson } from './admin/dump/keepalived-json.js';
 
 // Trackers
 export {

@@ -28,7 +28,11 @@ export function resolveInclude(
   if (!isDynamicPattern(pattern)) {
     if (existsSync(full) && statSync(full).isFile()) return { files: [full], diagnostics: [] };
     if (missing === 'ignore') return { files: [], diagnostics: [] };
-    const d = configError('TANDEM_CONFIG_INCLUDE_MISSING', `include file "${pattern}" not found (${full})`, loc);
+    const d = configError(
+      'TANDEM_CONFIG_INCLUDE_MISSING',
+      `include file "${pattern}" not found (${full})`,
+      loc,
+    );
     return { files: [], diagnostics: [missing === 'error' ? d : { ...d, severity: 'warning' }] };
   }
   const files = globSync(full, { absolute: true, onlyFiles: true, expandDirectories: false }).sort();

@@ -14,6 +14,11 @@ const MAX_INCLUDE_DEPTH = 32;
 export interface LoadTreeOptions {
   /** What a missing non-glob include is: nginx refuses it (`error`). */
   readonly missingInclude: 'error' | 'warning' | 'ignore';
+  /**
+   * What a relative include path is relative to: the including file (keepalived, the default) or the
+   * main file's directory (nginx: ngx_conf_full_name against the conf prefix, the directory of `-c FILE`).
+   */
+  readonly includeBase?: 'including-file' | 'main-file';
 }
 
 /** A loaded tree and everything found wrong while loading it. */
@@ -32,7 +37,8 @@ function readText(file: string, loc: SourceLoc | undefined): { text?: string; er
     return { text: readFileSync(file, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
     return { error: configError('TANDEM_CONFIG_READ', `cannot open "${file}": ${why}`, loc) };
   }
 }
@@ -42,7 +48,11 @@ function readText(file: string, loc: SourceLoc | undefined): { text?: string; er
  * `include GLOB;` where it stands, recording the include chain on each node. Include cycles, missing
  * files and syntax errors come back as located diagnostics; nothing here throws for bad input.
  */
-export function loadDirectiveTree(file: string, grammar: CompiledGrammar, options: LoadTreeOptions): LoadedTree {
+export function loadDirectiveTree(
+  file: string,
+  grammar: CompiledGrammar,
+  options: LoadTreeOptions,
+): LoadedTree {
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
   const stack = new IncludeStack();
@@ -56,7 +66,13 @@ export function loadDirectiveTree(file: string, grammar: CompiledGrammar, option
     }
     try {
       if (stack.depth > MAX_INCLUDE_DEPTH) {
-        diagnostics.push(configError('TANDEM_CONFIG_INCLUDE_DEPTH', `includes nested deeper than ${MAX_INCLUDE_DEPTH}`, includedAt));
+        diagnostics.push(
+          configError(
+            'TANDEM_CONFIG_INCLUDE_DEPTH',
+            `includes nested deeper than ${MAX_INCLUDE_DEPTH}`,
+            includedAt,
+          ),
+        );
         return [];
       }
       const { text, error } = readText(path, includedAt);
@@ -82,10 +98,13 @@ export function loadDirectiveTree(file: string, grammar: CompiledGrammar, option
       if (d.name === 'include') {
         const pattern = d.args[0];
         if (pattern === undefined || d.args.length !== 1 || d.block !== undefined) {
-          diagnostics.push(configError('TANDEM_CONFIG_ARGS', 'invalid number of arguments in "include" directive', d.loc));
+          diagnostics.push(
+            configError('TANDEM_CONFIG_ARGS', 'invalid number of arguments in "include" directive', d.loc),
+          );
           return [];
         }
-        const found = resolveInclude(pattern.text, path, d.loc, options.missingInclude);
+        const from = options.includeBase === 'main-file' ? main : path;
+        const found = resolveInclude(pattern.text, from, d.loc, options.missingInclude);
         diagnostics.push(...found.diagnostics);
         return found.files.flatMap((f) => readFile(f, d.loc) ?? []);
       }

@@ -35,10 +35,13 @@ export class SystemClock implements Clock {
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
     const id = this.#next++;
-    const t = setTimeout(() => {
-      this.#timers.delete(id);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.#timers.delete(id);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.#timers.set(id, t);
     return { id };
   }

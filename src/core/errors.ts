@@ -13,6 +13,7 @@ export const ErrorCodes = {
   TANDEM_ERR_HOOK_FAILED: 'a plugin lifecycle hook failed',
   TANDEM_ERR_PLUGIN_LOAD: 'a plugin file could not be loaded',
   TANDEM_ERR_PRIVILEGE: 'a required privilege is missing',
+  TANDEM_ERR_ADMIN_LISTEN: 'the admin server cannot listen where it is configured to',
 } as const;
 
 /** One of the codes in {@link ErrorCodes}. */
@@ -24,7 +25,7 @@ export class TandemError extends Error {
   readonly pluginId: string | undefined;
 
   constructor(code: ErrorCode, detail: string, options: { pluginId?: string; cause?: unknown } = {}) {
-    super(`${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TandemError';
     this.code = code;
     this.pluginId = options.pluginId;

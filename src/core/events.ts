@@ -6,7 +6,7 @@ import { messageOf } from './errors.js';
  * The observations carried on the bus (design.md §2), keyed by `domain.snake_case_past`. Plugins add
  * their own events by declaration merging: `declare module 'tandem' { interface EventMap { ... } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+
 export interface EventMap {
   'config.reloaded': { readonly ok: boolean; readonly errors: number };
   /** A tracker's published state changed (an edge): kind `script`, `interface`, `file`, `process`. */
@@ -34,8 +34,8 @@ export class EventBus<M extends object = EventMap> {
       set = new Set();
       this.#listeners.set(event, set);
     }
-    set.add(listener as EventListener<never>);
-    return () => set.delete(listener as EventListener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   emit<K extends keyof M>(event: K, payload: M[K]): void {
@@ -45,7 +45,9 @@ export class EventBus<M extends object = EventMap> {
       try {
         (listener as EventListener<M[K]>)(payload);
       } catch (err) {
-        this.#log.error(`bus listener for ${String(event)} threw: ${messageOf(err)}`, { event: String(event) });
+        this.#log.error(`bus listener for ${String(event)} threw: ${messageOf(err)}`, {
+          event: String(event),
+        });
       }
     }
   }

@@ -9,7 +9,7 @@ export async function runHook(
   pluginId: string,
   hook: string,
   timeoutMs: number,
-  fn: (signal: AbortSignal) => Promise<unknown> | unknown,
+  fn: (signal: AbortSignal) => unknown,
 ): Promise<void> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -17,9 +17,13 @@ export async function runHook(
     timer = setTimeout(() => {
       controller.abort();
       reject(
-        new TandemError('TANDEM_ERR_HOOK_TIMEOUT', `plugin "${pluginId}" ${hook} did not finish within ${timeoutMs} ms`, {
-          pluginId,
-        }),
+        new TandemError(
+          'TANDEM_ERR_HOOK_TIMEOUT',
+          `plugin "${pluginId}" ${hook} did not finish within ${timeoutMs} ms`,
+          {
+            pluginId,
+          },
+        ),
       );
     }, timeoutMs);
   });
@@ -27,10 +31,14 @@ export async function runHook(
     await Promise.race([Promise.resolve().then(() => fn(controller.signal)), deadline]);
   } catch (err) {
     if (err instanceof TandemError) throw err;
-    throw new TandemError('TANDEM_ERR_HOOK_FAILED', `plugin "${pluginId}" ${hook} failed: ${messageOf(err)}`, {
-      pluginId,
-      cause: err,
-    });
+    throw new TandemError(
+      'TANDEM_ERR_HOOK_FAILED',
+      `plugin "${pluginId}" ${hook} failed: ${messageOf(err)}`,
+      {
+        pluginId,
+        cause: err,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }

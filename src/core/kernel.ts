@@ -23,8 +23,8 @@ export interface KernelOptions {
 }
 
 interface Running {
-  readonly plugin: ServicePlugin<unknown>;
-  readonly service: Service<unknown>;
+  readonly plugin: ServicePlugin;
+  readonly service: Service;
   readonly config: unknown;
 }
 
@@ -52,18 +52,19 @@ export class Kernel {
   }
 
   /** Running services in start order (for status and tests). */
-  get running(): readonly { readonly id: string; readonly service: Service<unknown> }[] {
+  get running(): readonly { readonly id: string; readonly service: Service }[] {
     return this.#running.map((r) => ({ id: r.plugin.id, service: r.service }));
   }
 
-  #context(plugin: ServicePlugin<unknown>): PluginContext {
+  #context(plugin: ServicePlugin): PluginContext {
     return {
       log: this.#o.log.child({ plugin: plugin.id }),
       bus: this.#o.bus,
       clock: this.#o.clock,
       random: this.#o.random,
       trackers: this.#trackers,
-      service: <T extends Service>(id: string) => this.#running.find((r) => r.plugin.id === id)?.service as T | undefined,
+      service: <T extends Service>(id: string) =>
+        this.#running.find((r) => r.plugin.id === id)?.service as T | undefined,
       strategy: (method: string) => this.#o.registry.strategy(method),
     };
   }
@@ -118,14 +119,14 @@ export class Kernel {
           continue;
         }
         if (current !== undefined) {
-          let applied = false;
-          const { reload } = current.service;
-          if (reload !== undefined) {
+          const outcome = { applied: false };
+          const svc = current.service;
+          if (svc.reload !== undefined) {
             await runHook(plugin.id, 'reload', this.#hookMs, async () => {
-              applied = await reload.call(current.service, config);
+              outcome.applied = (await svc.reload?.(config)) ?? false;
             });
           }
-          if (applied) {
+          if (outcome.applied) {
             next.push({ ...current, config });
             actions.set(plugin.id, 'reloaded');
             continue;

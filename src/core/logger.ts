@@ -89,7 +89,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((s: string) => process.stderr.write(s));
   const format = options.format ?? 'text';
   const stream: DestinationStream = {
-    write: format === 'json' ? write : (line: string) => { write(textLine(line)); },
+    write:
+      format === 'json'
+        ? write
+        : (line: string) => {
+            write(textLine(line));
+          },
   };
   return new PinoAdapter(pino({ level: options.level ?? 'info', base: null }, stream));
 }

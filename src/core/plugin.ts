@@ -1,4 +1,6 @@
 import type { Model } from '../config/model/index.js';
+import type { UpstreamParams } from '../proxy/upstream/params.js';
+import type { Strategy } from '../proxy/upstream/strategy.js';
 import type { Clock, Random } from './clock.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
@@ -67,15 +69,28 @@ export interface ServicePlugin<C = unknown> extends PluginMeta {
   create(ctx: PluginContext, config: C): Service<C>;
 }
 
+/** What a strategy instance may use: injected so tests drive it with a VirtualClock and a seeded Random. */
+export interface StrategyDeps {
+  readonly random: Random;
+  readonly clock: Clock;
+}
+
 /** A balancing strategy: picks a peer for a request; its own per-upstream state only. */
 export interface StrategyPlugin extends PluginMeta {
   readonly kind: 'strategy';
   /** The nginx method name this strategy implements: `round_robin`, `ip_hash`, `hash`, ... */
   readonly method: string;
+  /**
+   * Whether `server ... backup` is allowed with this method. nginx accepts it for round robin and
+   * least_conn only (`balancing method does not support parameter "backup"`).
+   */
+  readonly backup: boolean;
+  /** Builds the strategy for one upstream (config-time work such as the consistent-hash ring). */
+  create(upstream: UpstreamParams, deps: StrategyDeps): Strategy;
 }
 
 /** Any plugin. */
-export type Plugin = ServicePlugin<unknown> | StrategyPlugin;
+export type Plugin = ServicePlugin | StrategyPlugin;
 
 /** Identity helper that type-checks a plugin definition (Go's interface guard, in TypeScript). */
 export function definePlugin<P extends Plugin>(plugin: P): P {

@@ -24,16 +24,25 @@ export class PluginRegistry {
   register(plugin: Plugin): void {
     const id = (plugin as Partial<Plugin>).id;
     if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
-      throw new TandemError('TANDEM_ERR_PLUGIN_INVALID', `plugin id ${JSON.stringify(id)} is not a lowercase dotted name`);
+      throw new TandemError(
+        'TANDEM_ERR_PLUGIN_INVALID',
+        `plugin id ${JSON.stringify(id)} is not a lowercase dotted name`,
+      );
     }
     if (this.#plugins.has(id)) {
-      throw new TandemError('TANDEM_ERR_PLUGIN_DUPLICATE', `plugin "${id}" is already registered`, { pluginId: id });
+      throw new TandemError('TANDEM_ERR_PLUGIN_DUPLICATE', `plugin "${id}" is already registered`, {
+        pluginId: id,
+      });
     }
     this.#checkShape(plugin);
     if (semver.validRange(plugin.api) === null) {
-      throw new TandemError('TANDEM_ERR_PLUGIN_INVALID', `plugin "${id}" declares an invalid api range "${plugin.api}"`, {
-        pluginId: id,
-      });
+      throw new TandemError(
+        'TANDEM_ERR_PLUGIN_INVALID',
+        `plugin "${id}" declares an invalid api range "${plugin.api}"`,
+        {
+          pluginId: id,
+        },
+      );
     }
     if (!semver.satisfies(this.#hostVersion, plugin.api)) {
       throw new TandemError(
@@ -44,25 +53,37 @@ export class PluginRegistry {
     }
     for (const need of plugin.requires ?? []) {
       if (!this.#plugins.has(need)) {
-        throw new TandemError('TANDEM_ERR_PLUGIN_MISSING_REQUIREMENT', `plugin "${id}" requires "${need}", which is not registered`, {
-          pluginId: id,
-        });
+        throw new TandemError(
+          'TANDEM_ERR_PLUGIN_MISSING_REQUIREMENT',
+          `plugin "${id}" requires "${need}", which is not registered`,
+          {
+            pluginId: id,
+          },
+        );
       }
     }
     for (const name of plugin.directives ?? []) {
       const owner = this.#directiveOwners.get(name);
       if (owner !== undefined) {
-        throw new TandemError('TANDEM_ERR_PLUGIN_DIRECTIVE_CLAIMED', `plugin "${id}" claims directive "${name}", already owned by "${owner}"`, {
-          pluginId: id,
-        });
+        throw new TandemError(
+          'TANDEM_ERR_PLUGIN_DIRECTIVE_CLAIMED',
+          `plugin "${id}" claims directive "${name}", already owned by "${owner}"`,
+          {
+            pluginId: id,
+          },
+        );
       }
     }
     if (plugin.kind === 'strategy') {
       const taken = this.#strategies.get(plugin.method);
       if (taken !== undefined) {
-        throw new TandemError('TANDEM_ERR_PLUGIN_DUPLICATE', `plugin "${id}" implements balancing method "${plugin.method}", already provided by "${taken.id}"`, {
-          pluginId: id,
-        });
+        throw new TandemError(
+          'TANDEM_ERR_PLUGIN_DUPLICATE',
+          `plugin "${id}" implements balancing method "${plugin.method}", already provided by "${taken.id}"`,
+          {
+            pluginId: id,
+          },
+        );
       }
       this.#strategies.set(plugin.method, plugin);
     }
@@ -109,12 +130,12 @@ export class PluginRegistry {
    * Service and tracker plugins in start order: requirements first (guaranteed by registration
    * order), trackers before services otherwise, so VRRP finds its trackers' signals at init.
    */
-  services(): ServicePlugin<unknown>[] {
-    const all = [...this.#plugins.values()].filter((p): p is ServicePlugin<unknown> => p.kind !== 'strategy');
+  services(): ServicePlugin[] {
+    const all = [...this.#plugins.values()].filter((p): p is ServicePlugin => p.kind !== 'strategy');
     const seeds = [...all.filter((p) => p.kind === 'tracker'), ...all.filter((p) => p.kind === 'service')];
-    const out: ServicePlugin<unknown>[] = [];
+    const out: ServicePlugin[] = [];
     const placed = new Set<string>();
-    const place = (p: ServicePlugin<unknown>): void => {
+    const place = (p: ServicePlugin): void => {
       if (placed.has(p.id)) return;
       placed.add(p.id);
       for (const need of p.requires ?? []) {

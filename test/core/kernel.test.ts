@@ -31,7 +31,7 @@ function recorder(
     reloadInPlace?: boolean;
     slice?: (m: Model) => unknown;
   } = {},
-): ServicePlugin<unknown> {
+): ServicePlugin {
   let instance = 0;
   return {
     id,
@@ -40,7 +40,7 @@ function recorder(
     api: '^1.0.0',
     ...(opts.requires ? { requires: opts.requires } : {}),
     select: opts.slice ?? (() => ({})),
-    create(_ctx, config): Service<unknown> {
+    create(_ctx, config): Service {
       const n = ++instance;
       journal.push(`${id}#${n}.create ${JSON.stringify(config)}`);
       return {
@@ -64,7 +64,7 @@ function recorder(
   };
 }
 
-function kernelWith(plugins: ServicePlugin<unknown>[], hookTimeoutMs = 2_000) {
+function kernelWith(plugins: ServicePlugin[], hookTimeoutMs = 2_000) {
   const registry = new PluginRegistry();
   for (const p of plugins) registry.register(p);
   const { logger, records } = createMemoryLogger();
@@ -107,7 +107,12 @@ describe('kernel lifecycle', () => {
 
   it('rolls back the started plugins in reverse order when one fails to start, naming it', async () => {
     const j: Journal = [];
-    const { kernel } = kernelWith([recorder('a', j), recorder('b', j), recorder('c', j, { failStart: true }), recorder('d', j)]);
+    const { kernel } = kernelWith([
+      recorder('a', j),
+      recorder('b', j),
+      recorder('c', j, { failStart: true }),
+      recorder('d', j),
+    ]);
     await assert.rejects(kernel.start(baseModel), (err: unknown) => {
       assert.ok(err instanceof TandemError);
       assert.equal(err.code, 'TANDEM_ERR_HOOK_FAILED');
@@ -142,8 +147,15 @@ describe('kernel lifecycle', () => {
     ]);
     await kernel.start(baseModel);
     j.length = 0;
-    const actions = await kernel.reload({ ...baseModel, tandem: { ...baseModel.tandem, pidFile: '/run/x.pid' } });
-    assert.deepEqual(Object.fromEntries(actions), { fixed: 'unchanged', inplace: 'reloaded', replaced: 'replaced' });
+    const actions = await kernel.reload({
+      ...baseModel,
+      tandem: { ...baseModel.tandem, pidFile: '/run/x.pid' },
+    });
+    assert.deepEqual(Object.fromEntries(actions), {
+      fixed: 'unchanged',
+      inplace: 'reloaded',
+      replaced: 'replaced',
+    });
     assert.deepEqual(j, [
       'inplace#1.reload {"v":"/run/x.pid"}',
       'replaced#1.reload {"v":"/run/x.pid"}',
@@ -162,7 +174,10 @@ describe('kernel lifecycle', () => {
     const j: Journal = [];
     const onlyWithPid = (m: Model) => (m.tandem.pidFile === undefined ? undefined : {});
     const onlyWithoutPid = (m: Model) => (m.tandem.pidFile === undefined ? {} : undefined);
-    const { kernel } = kernelWith([recorder('later', j, { slice: onlyWithPid }), recorder('sooner', j, { slice: onlyWithoutPid })]);
+    const { kernel } = kernelWith([
+      recorder('later', j, { slice: onlyWithPid }),
+      recorder('sooner', j, { slice: onlyWithoutPid }),
+    ]);
     await kernel.start(baseModel);
     const actions = await kernel.reload({ ...baseModel, tandem: { ...baseModel.tandem, pidFile: '/p' } });
     assert.deepEqual(Object.fromEntries(actions), { later: 'started', sooner: 'stopped' });

@@ -19,6 +19,13 @@ export interface MetricsConfig {
   readonly nginxCompat: boolean;
 }
 
+/** Where keepalived-compatible dumps go (SIGUSR1 data + JSON, SIGUSR2 stats); unset fields keep /tmp/keepalived.*. */
+export interface DumpConfig {
+  readonly data?: string;
+  readonly stats?: string;
+  readonly json?: string;
+}
+
 /**
  * Tandem's own settings, from tandem.conf and the command line: what neither keepalived.conf nor
  * nginx.conf can say.
@@ -31,5 +38,8 @@ export interface TandemConfig {
   readonly metrics: MetricsConfig;
   readonly log: LogConfig;
   readonly pidFile?: string;
+  readonly dumps?: DumpConfig;
   readonly configId?: string;
+  /** `-P, --vrrp`: run VRRP and its trackers only, no proxying (keepalived's VRRP-only mode). */
+  readonly vrrpOnly?: boolean;
 }

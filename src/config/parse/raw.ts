@@ -17,7 +17,9 @@ export interface RawDirective {
 }
 
 function locOf(w: { line: number; col: number }, file: string, chain: readonly SourceLoc[]): SourceLoc {
-  return chain.length === 0 ? { file, line: w.line, col: w.col } : { file, line: w.line, col: w.col, includedFrom: chain };
+  return chain.length === 0
+    ? { file, line: w.line, col: w.col }
+    : { file, line: w.line, col: w.col, includedFrom: chain };
 }
 
 /** Attaches the file and include chain to a raw word. */

@@ -10,10 +10,12 @@ export interface CompiledGrammar {
 }
 
 /** The outcome of running a grammar over one file's text. */
-export type GrammarOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Diagnostic };
+export type GrammarOutcome<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: Diagnostic };
 
 interface NearleyTokenError {
-  token?: { value?: unknown; line?: number; col?: number; text?: string };
+  /** `message` is set by a grammar's lexer wrapper that reports in the program's own words (grammar/nginx.ne). */
+  token?: { value?: unknown; line?: number; col?: number; text?: string; message?: unknown };
   offset?: number;
 }
 
@@ -42,7 +44,8 @@ export function runGrammar<T>(
     const tok = e.token;
     if (tok?.line !== undefined && tok.col !== undefined) {
       const shown = tok.text ?? (typeof tok.value === 'string' ? tok.value : '');
-      return { ok: false, error: configError('TANDEM_CONFIG_SYNTAX', `unexpected "${shown}"`, at(tok.line, tok.col)) };
+      const message = typeof tok.message === 'string' ? tok.message : `unexpected "${shown}"`;
+      return { ok: false, error: configError('TANDEM_CONFIG_SYNTAX', message, at(tok.line, tok.col)) };
     }
     // moo throws for text no rule matches; its message carries "line N col M".
     const m = /line (\d+) col (\d+)/.exec(err instanceof Error ? err.message : '');
@@ -56,7 +59,11 @@ export function runGrammar<T>(
     const end = lastLineCol(text);
     return {
       ok: false,
-      error: configError('TANDEM_CONFIG_UNEXPECTED_EOF', 'unexpected end of file, expecting ";" or "}"', at(end.line, end.col)),
+      error: configError(
+        'TANDEM_CONFIG_UNEXPECTED_EOF',
+        'unexpected end of file, expecting ";" or "}"',
+        at(end.line, end.col),
+      ),
     };
   }
   return { ok: true, value: first };

@@ -1,0 +1,22 @@
+import type { Plugin } from '../src/index.js';
+import { adminPlugin } from './admin/index.js';
+import hashPlugin from './balancer-hash/index.js';
+import ipHashPlugin from './balancer-ip-hash/index.js';
+import leastConnPlugin from './balancer-least-conn/index.js';
+import randomPlugin from './balancer-random/index.js';
+import roundRobinPlugin from './balancer-round-robin/index.js';
+import streamProxyPlugin from './proxy-stream/index.js';
+
+/**
+ * The built-in plugins, in registration order (requirements first). An explicit list, not
+ * register-on-import, so what runs is visible in one place.
+ */
+export const builtinPlugins: readonly Plugin[] = [
+  roundRobinPlugin,
+  ipHashPlugin,
+  hashPlugin,
+  leastConnPlugin,
+  randomPlugin,
+  streamProxyPlugin,
+  adminPlugin,
+];

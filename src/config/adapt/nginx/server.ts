@@ -1,0 +1,99 @@
+import type { Directive } from '../../directive.js';
+import type { NginxHttpProxySettings, NginxListenConfig, NginxReturnConfig } from '../../model/nginx.js';
+import type { AdaptContext } from './adapt-context.js';
+import { adaptListen, listenAddrText } from './listen.js';
+import { adaptLocation, checkDuplicateLocations, type LocationDraft } from './location.js';
+import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
+import { adaptReturn } from './return.js';
+
+/** An http server whose proxy_pass targets are resolved once every upstream block is known. */
+export interface ServerDraft {
+  readonly listen: readonly NginxListenConfig[];
+  readonly serverNames: readonly string[];
+  readonly return?: NginxReturnConfig;
+  readonly proxy: NginxHttpProxySettings;
+  readonly locations: readonly LocationDraft[];
+  readonly loc: Directive['loc'];
+}
+
+function defaultListen(d: Directive, port: number): NginxListenConfig {
+  return {
+    text: `*:${port}`,
+    host: '*',
+    port,
+    ipv6: false,
+    defaultServer: false,
+    udp: false,
+    otherParams: [],
+    loc: d.loc,
+  };
+}
+
+/**
+ * Adapts an http `server` block: listen (default *:80 as root, *:8000 otherwise), server_name
+ * (default ""), a server-level return, proxy settings merged over the http level, and locations.
+ * A server listening twice on one address is "a duplicate listen" (ngx_http_add_server).
+ */
+export function adaptHttpServer(
+  d: Directive,
+  ctx: AdaptContext,
+  inherited: NginxHttpProxySettings,
+): ServerDraft {
+  const children = ctx.valid(d.block);
+  const level = newProxyLevel();
+  for (const c of children) readProxyDirective(c, level, ctx);
+  const proxy = mergeProxyLevel(inherited, level);
+  const listen: NginxListenConfig[] = [];
+  const names: string[] = [];
+  const locations: LocationDraft[] = [];
+  let ret: NginxReturnConfig | undefined;
+  for (const c of children) {
+    switch (c.name) {
+      case 'listen': {
+        const l = adaptListen(c, ctx, 'http');
+        if (l === undefined) break;
+        const text = listenAddrText(l);
+        if (listen.some((x) => listenAddrText(x) === text)) ctx.error(c, `a duplicate listen ${text}`);
+        else listen.push(l);
+        break;
+      }
+      case 'server_name':
+        names.push(...c.args.map((a) => a.text));
+        break;
+      case 'return': {
+        const r = adaptReturn(c, ctx);
+        ret ??= r;
+        break;
+      }
+      case 'location': {
+        const l = adaptLocation(c, ctx, proxy, undefined);
+        if (l !== undefined) locations.push(l);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  checkDuplicateLocations(locations, ctx);
+  return {
+    listen: listen.length > 0 ? listen : [defaultListen(d, ctx.defaultListenPort)],
+    serverNames: names.length > 0 ? names : [''],
+    ...(ret === undefined ? {} : { return: ret }),
+    proxy,
+    locations,
+    loc: d.loc,
+  };
+}
+
+/** "a duplicate default server for ADDR": two servers both claiming default_server on one address. */
+export function checkDefaultServers(servers: readonly ServerDraft[], ctx: AdaptContext): void {
+  const seen = new Set<string>();
+  for (const s of servers) {
+    for (const l of s.listen) {
+      if (!l.defaultServer) continue;
+      const text = listenAddrText(l);
+      if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);
+      seen.add(text);
+    }
+  }
+}

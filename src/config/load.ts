@@ -1,0 +1,111 @@
+import { configError, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { adaptTandemConf, defaultTandemConfig } from './adapt/tandem/tandem-conf.js';
+import { loadDirectiveTree } from './load-tree.js';
+import type { Model, TandemConfig } from './model/index.js';
+import tandemGrammar from './parse/generated/tandem.generated.js';
+
+/** Settings given on the command line; they win over tandem.conf. */
+export interface ConfigOverrides {
+  readonly tandemFile?: string;
+  readonly keepalivedFile?: string;
+  readonly nginxFile?: string;
+  readonly configId?: string;
+  readonly pidFile?: string;
+  readonly admin?: TandemConfig['admin'];
+  readonly plugins?: readonly string[];
+  readonly logFormat?: 'text' | 'json';
+  readonly logLevel?: TandemConfig['log']['level'];
+  readonly vrrpOnly?: boolean;
+}
+
+/** Everything known after reading the configuration: the model when usable, and every diagnostic. */
+export interface LoadedConfig {
+  readonly model?: Model;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The `-t` exit code these files deserve (keepalived's classes; nginx problems give 1). */
+  readonly testExitCode: number;
+}
+
+function readTandemConf(file: string | undefined): { config: TandemConfig; diagnostics: Diagnostic[] } {
+  if (file === undefined) return { config: defaultTandemConfig, diagnostics: [] };
+  const loaded = loadDirectiveTree(file, tandemGrammar, { missingInclude: 'error' });
+  if (loaded.tree === undefined) return { config: defaultTandemConfig, diagnostics: [...loaded.diagnostics] };
+  const adapted = adaptTandemConf(loaded.tree.directives);
+  return { config: adapted.value, diagnostics: [...loaded.diagnostics, ...adapted.diagnostics] };
+}
+
+function withOverrides(c: TandemConfig, o: ConfigOverrides): TandemConfig {
+  const keepalivedFile = o.keepalivedFile ?? c.keepalivedFile;
+  const nginxFile = o.nginxFile ?? c.nginxFile;
+  const pidFile = o.pidFile ?? c.pidFile;
+  const configId = o.configId ?? c.configId;
+  // `--admin HOST:PORT` moves the server but keeps tandem.conf's token (there is no token flag:
+  // a secret on the command line would show in `ps`).
+  const token = o.admin?.token ?? c.admin?.token;
+  const admin = o.admin === undefined ? c.admin : token === undefined ? o.admin : { ...o.admin, token };
+  return {
+    ...c,
+    ...(keepalivedFile === undefined ? {} : { keepalivedFile }),
+    ...(nginxFile === undefined ? {} : { nginxFile }),
+    ...(pidFile === undefined ? {} : { pidFile }),
+    ...(configId === undefined ? {} : { configId }),
+    ...(admin === undefined ? {} : { admin }),
+    ...(o.vrrpOnly === true ? { vrrpOnly: true } : {}),
+    plugins: [...c.plugins, ...(o.plugins ?? [])],
+    log: { format: o.logFormat ?? c.log.format, level: o.logLevel ?? c.log.level },
+  };
+}
+
+/** A reader of one of the operator's files into its slice of the model. */
+export interface ConfigReader {
+  /** Which Model key this reader fills. */
+  readonly key: 'keepalived' | 'nginx';
+  /** Reads `file`; `exitCode` is what `-t` should return for it alone. */
+  read(
+    file: string,
+    tandem: TandemConfig,
+  ): { value?: unknown; diagnostics: readonly Diagnostic[]; exitCode: number };
+}
+
+const readers: ConfigReader[] = [];
+
+/** Registers the reader for keepalived.conf or nginx.conf (done once, by src/config/readers.ts). */
+export function registerConfigReader(reader: ConfigReader): void {
+  readers.push(reader);
+}
+
+/**
+ * Reads tandem.conf (when given), applies command-line overrides, then the keepalived and nginx files
+ * it names. Never throws for bad input: the model is absent when any error was found.
+ */
+export function loadConfig(o: ConfigOverrides): LoadedConfig {
+  const t = readTandemConf(o.tandemFile);
+  const tandem = withOverrides(t.config, o);
+  const diagnostics: Diagnostic[] = [...t.diagnostics];
+  let testExitCode = hasErrors(t.diagnostics) ? 1 : 0;
+  const model: { tandem: TandemConfig; keepalived?: unknown; nginx?: unknown } = { tandem };
+  const files = { keepalived: tandem.keepalivedFile, nginx: tandem.nginxFile };
+  for (const [key, file] of Object.entries(files) as ['keepalived' | 'nginx', string | undefined][]) {
+    if (file === undefined) continue;
+    const reader = readers.find((r) => r.key === key);
+    if (reader === undefined) {
+      diagnostics.push(
+        configError(
+          'TANDEM_CONFIG_UNSUPPORTED',
+          `reading ${key} configuration is not available in this build`,
+        ),
+      );
+      testExitCode = Math.max(testExitCode, 1);
+      continue;
+    }
+    const r = reader.read(file, tandem);
+    diagnostics.push(...r.diagnostics);
+    // keepalived's classes (4, 5, 6) take precedence: scripts that run -t before a reload test them.
+    if (r.exitCode !== 0 && (testExitCode === 0 || testExitCode === 1)) testExitCode = r.exitCode;
+    if (r.value !== undefined) model[key] = r.value;
+  }
+  const ok = !hasErrors(diagnostics);
+  return ok
+    ? { model: model as Model, diagnostics, testExitCode }
+    : { diagnostics, testExitCode: Math.max(testExitCode, 1) };
+}

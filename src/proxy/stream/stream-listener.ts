@@ -1,0 +1,121 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+import { compileStreamKey, type StreamKey } from './key.js';
+import { StreamSession } from './stream-session.js';
+import type { StreamServerParams } from './types.js';
+
+/** Connection counters of one listener, nginx stub_status style. */
+export interface StreamCounters {
+  accepted: number;
+  handled: number;
+  active: number;
+}
+
+/**
+ * A `stream { server { listen ...; proxy_pass ...; } }` listener. Accepted clients are paused until
+ * their backend connects (no byte is read that could be lost on a retry).
+ */
+export class StreamListener {
+  #params: StreamServerParams;
+  readonly counters: StreamCounters = { accepted: 0, handled: 0, active: 0 };
+  readonly #sessions = new Set<StreamSession>();
+  readonly #server: Server;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  #key: StreamKey | undefined;
+  #serverText: string;
+  /** Called when the last session ends while closing. */
+  #onIdle: (() => void) | undefined;
+
+  constructor(params: StreamServerParams, deps: { log: Logger; clock: Clock }) {
+    this.#params = params;
+    this.#log = deps.log;
+    this.#clock = deps.clock;
+    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
+    this.#serverText = `${params.listen.host}:${params.listen.port}`;
+    this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => {
+      this.#accept(c);
+    });
+  }
+
+  #accept(client: Socket): void {
+    this.counters.accepted++;
+    this.counters.handled++;
+    this.counters.active++;
+    const session = new StreamSession(client, this.#params, {
+      log: this.#log,
+      clock: this.#clock,
+      key: this.#key,
+      serverText: this.#serverText,
+      onEnd: (s) => {
+        this.#sessions.delete(s);
+        this.counters.active--;
+        if (this.#sessions.size === 0) this.#onIdle?.();
+      },
+    });
+    this.#sessions.add(session);
+    session.start();
+  }
+
+  /** Binds the listening socket; resolves with the bound address (port 0 picks a free port). */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error) => {
+        reject(err);
+      };
+      this.#server.once('error', onError);
+      this.#server.listen({ host: this.#params.listen.host, port: this.#params.listen.port }, () => {
+        this.#server.off('error', onError);
+        const a = this.#server.address() as AddressInfo;
+        this.#serverText = `${a.address}:${a.port}`;
+        resolve(a);
+      });
+    });
+  }
+
+  /** What this listener runs now. */
+  get params(): StreamServerParams {
+    return this.#params;
+  }
+
+  /**
+   * Applies a reloaded server block to the same listening socket: sessions accepted from now on use
+   * the new upstream and timeouts, running sessions finish on what they started with.
+   */
+  update(params: StreamServerParams): void {
+    this.#params = params;
+    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
+  }
+
+  /** The bound address, once listening. */
+  address(): AddressInfo | undefined {
+    const a = this.#server.address();
+    return a === null || typeof a === 'string' ? undefined : a;
+  }
+
+  /** Sessions in progress. */
+  get active(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * Stops accepting, lets running sessions finish, and closes what is left when `signal` aborts
+   * (the graceful-stop deadline). Resolves once every session has ended.
+   */
+  async close(signal?: AbortSignal): Promise<void> {
+    this.#server.close();
+    if (this.#sessions.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const force = () => {
+        for (const session of [...this.#sessions]) session.destroy();
+      };
+      this.#onIdle = () => {
+        signal?.removeEventListener('abort', force);
+        resolve();
+      };
+      if (signal?.aborted === true) force();
+      else signal?.addEventListener('abort', force, { once: true });
+    });
+  }
+}
