@@ -38,9 +38,10 @@ async function defaultIdentity(
 /** The running `tracker.script` service: checks every tracked script at init, runs them from start. */
 class ScriptTrackerService implements Service<ScriptTrackerConfig> {
   readonly #ctx: PluginContext;
-  readonly #config: ScriptTrackerConfig;
-  readonly #trackers = new Map<string, ScriptTracker>();
-  readonly #unsubscribe: (() => void)[] = [];
+  #config: ScriptTrackerConfig;
+  #trackers = new Map<string, ScriptTracker>();
+  /** Bus mirrors by script name (one per published signal object). */
+  readonly #unsubscribe = new Map<string, () => void>();
 
   constructor(ctx: PluginContext, config: ScriptTrackerConfig) {
     this.#ctx = ctx;
@@ -52,7 +53,12 @@ class ScriptTrackerService implements Service<ScriptTrackerConfig> {
     return this.#trackers;
   }
 
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    return this.#build(new Map());
+  }
+
+  /** Checks and creates the trackers of `this.#config`; `previous` trackers carry their state over. */
+  async #build(previous: ReadonlyMap<string, ScriptTracker>): Promise<void> {
     const { log } = this.#ctx;
     let defaultId: ScriptIdentity | undefined | null = null;
     let checkedScript = false;
@@ -81,16 +87,19 @@ class ScriptTrackerService implements Service<ScriptTrackerConfig> {
         continue;
       }
       if (!f.executable && !f.system) continue;
-      const tracker = new ScriptTracker(p, {
+      const deps = {
         clock: this.#ctx.clock,
         log,
         identity,
         argv: checked.argv,
         viaShell: f.system,
         ...(this.#config.outputCap === undefined ? {} : { outputCap: this.#config.outputCap }),
-      });
+      };
+      const tracker = new ScriptTracker(p, deps, previous.get(p.name));
       this.#trackers.set(p.name, tracker);
-      this.#unsubscribe.push(publishTracker(this.#ctx, 'script', p.name, tracker.signal));
+      if (!this.#unsubscribe.has(p.name)) {
+        this.#unsubscribe.set(p.name, publishTracker(this.#ctx, 'script', p.name, tracker.signal));
+      }
     }
     if (checkedScript && this.#config.scriptSecurity !== true) {
       log.warn(
@@ -120,13 +129,31 @@ class ScriptTrackerService implements Service<ScriptTrackerConfig> {
     for (const t of this.#trackers.values()) t.start();
   }
 
-  /** Declines: the kernel starts a fresh instance (counters restart as at startup) and stops this one. */
-  reload(): boolean {
-    return false;
+  /**
+   * Applies a new config in place, as keepalived's reload does: every script is checked again, a
+   * script kept by name carries its state and keeps its signal object (`VRRP_Script(x) considered
+   * successful on reload`), new scripts start afresh, dropped ones stop. A dropped script's last
+   * state stays in the directory (it has no removal); nothing should track it any more.
+   */
+  async reload(next: ScriptTrackerConfig): Promise<boolean> {
+    const previous = this.#trackers;
+    await Promise.all([...previous.values()].map((t) => t.stop()));
+    this.#config = next;
+    this.#trackers = new Map();
+    await this.#build(previous);
+    for (const [name, unsubscribe] of this.#unsubscribe) {
+      if (!this.#trackers.has(name)) {
+        unsubscribe();
+        this.#unsubscribe.delete(name);
+      }
+    }
+    this.start();
+    return true;
   }
 
   async stop(): Promise<void> {
-    for (const u of this.#unsubscribe.splice(0)) u();
+    for (const u of this.#unsubscribe.values()) u();
+    this.#unsubscribe.clear();
     await Promise.all([...this.#trackers.values()].map((t) => t.stop()));
   }
 }

@@ -20,6 +20,32 @@ export class ScriptCounter {
     this.#initial = !initFail;
   }
 
+  /**
+   * The counter for a reloaded script, carried from the old one as keepalived's `clear_diff_script`
+   * does: a script with no result yet starts afresh; otherwise failed stays failed at the same distance
+   * below the new rise, and OK stays OK at the same distance above it (the top stays the top).
+   * `carried` is `ok`/`failed` when keepalived logs `considered successful|unsuccessful on reload`.
+   */
+  static reloaded(
+    old: ScriptCounter,
+    rise: number,
+    fall: number,
+    initFail: boolean,
+  ): { counter: ScriptCounter; carried?: 'ok' | 'failed' } {
+    const next = new ScriptCounter(rise, fall, initFail);
+    if (old.#initial) return { counter: next };
+    const top = next.#rise + next.#fall - 1;
+    if (old.#result < old.#rise) {
+      next.#result = old.#result === 0 ? 0 : Math.max(0, next.#rise - (old.#rise - old.#result));
+    } else if (old.#result === old.#rise + old.#fall - 1) {
+      next.#result = top;
+    } else {
+      next.#result = Math.min(top, next.#rise + (old.#result - old.#rise));
+    }
+    next.#initial = false;
+    return { counter: next, carried: next.ok ? 'ok' : 'failed' };
+  }
+
   /** Whether the script currently counts as succeeding. */
   get ok(): boolean {
     return this.#result >= this.#rise;

@@ -57,11 +57,33 @@ export class ScriptTracker {
   /** The last run's outcome, for status output and tests. */
   lastOutcome: RunOutcome | undefined;
 
-  constructor(params: ScriptTrackerParams, deps: ScriptTrackerDeps) {
+  /**
+   * `previous`: the tracker this one replaces on a reload. Its counter, last exit status and signal
+   * object carry over (keepalived `clear_diff_script`), so subscribers keep listening to one signal.
+   */
+  constructor(params: ScriptTrackerParams, deps: ScriptTrackerDeps, previous?: ScriptTracker) {
     this.#p = params;
     this.#d = deps;
-    this.#counter = new ScriptCounter(params.rise ?? 1, params.fall ?? 1, params.initFail ?? false);
-    this.signal = new WritableSignal(this.#state0(), leavesInitOrChanges);
+    const rise = params.rise ?? 1;
+    const fall = params.fall ?? 1;
+    const initFail = params.initFail ?? false;
+    if (previous === undefined) {
+      this.#counter = new ScriptCounter(rise, fall, initFail);
+      this.signal = new WritableSignal(this.#state0(), leavesInitOrChanges);
+      return;
+    }
+    const { counter, carried } = ScriptCounter.reloaded(previous.#counter, rise, fall, initFail);
+    this.#counter = counter;
+    this.#lastStatus = previous.#lastStatus;
+    this.signal = previous.signal;
+    if (carried === undefined) {
+      this.signal.set(this.#state0());
+      return;
+    }
+    deps.log.info(
+      `VRRP_Script(${params.name}) considered ${carried === 'ok' ? 'successful' : 'unsuccessful'} on reload`,
+    );
+    this.signal.set(healthTrackerState(carried === 'ok', previous.signal.get().reason));
   }
 
   #state0(): TrackerState {

@@ -47,3 +47,37 @@ describe('shellCommand (keepalived cmd_str)', () => {
     assert.equal(shellCommand(['</dev/tcp/127.0.0.1/80']), '</dev/tcp/127.0.0.1/80');
   });
 });
+
+describe('ScriptCounter.reloaded (keepalived clear_diff_script)', () => {
+  /** A counter after `results` (1 = success) with rise/fall. */
+  function after(rise: number, fall: number, results: string): ScriptCounter {
+    const c = new ScriptCounter(rise, fall, false);
+    for (let i = 0; i < results.length; i++) c.record(results.charAt(i) === '1');
+    return c;
+  }
+
+  it('a script with no result yet starts afresh, silently', () => {
+    const r = ScriptCounter.reloaded(new ScriptCounter(2, 2, false), 3, 1, false);
+    assert.equal(r.carried, undefined);
+    assert.equal(r.counter.initial, true);
+    assert.equal(r.counter.result, 2);
+  });
+
+  it('OK stays OK at the same distance from the new rise; the top stays the top', () => {
+    const top = ScriptCounter.reloaded(after(2, 3, '1'), 5, 2, false);
+    assert.equal(top.carried, 'ok');
+    assert.equal(top.counter.result, 6);
+    // rise 2 fall 3, one failure from the top: result 3 = rise + 1 → new rise 4 + 1 = 5.
+    const mid = ScriptCounter.reloaded(after(2, 3, '10'), 4, 3, false);
+    assert.equal(mid.counter.result, 5);
+    assert.equal(mid.counter.ok, true);
+  });
+
+  it('failed stays failed, keeping its progress towards rise', () => {
+    // rise 3: failed (0), then one success (1) → new rise 5: 5 − (3 − 1) = 3.
+    const r = ScriptCounter.reloaded(after(3, 1, '01'), 5, 1, false);
+    assert.equal(r.carried, 'failed');
+    assert.equal(r.counter.result, 3);
+    assert.equal(ScriptCounter.reloaded(after(3, 1, '0'), 5, 1, false).counter.result, 0);
+  });
+});

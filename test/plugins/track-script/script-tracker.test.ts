@@ -204,6 +204,34 @@ describe('tracker.script with real scripts', () => {
     assert.equal(bad.edges[0]?.state.reason, 'failed (exited with status 2)');
   });
 
+  it('reloads in place: a kept script carries its state and signal, a dropped one stops, a new one starts', async () => {
+    const fail = writeScript(dir, 'reload-fail.sh', 'exit 1');
+    const ok = writeScript(dir, 'reload-ok.sh', 'exit 0');
+    const r = await run({ script: [fail] });
+    await waitFor(() => r.edges.length >= 1, 5000, 'the failure');
+    const signal = r.trackers.get('script', 'chk');
+    const edgesBefore = r.edges.length;
+    const next: ScriptTrackerConfig = {
+      scripts: [
+        { name: 'chk', interval: 100, timeout: 2000, rise: 3, script: [fail] },
+        { name: 'chk2', interval: 100, timeout: 2000, script: [ok] },
+      ],
+      scriptUser: currentUser,
+    };
+    assert.equal(await r.service.reload(next), true);
+    assert.ok(r.lines().includes('VRRP_Script(chk) considered unsuccessful on reload'));
+    assert.equal(r.trackers.get('script', 'chk'), signal);
+    await waitFor(() => r.trackers.get('script', 'chk2')?.get().up === true, 5000, 'the new script');
+    assert.equal(r.edges.length, edgesBefore);
+    const kept = r.service.trackers.get('chk');
+    assert.ok(kept !== undefined);
+    await r.service.reload({ scripts: [next.scripts[1]!], scriptUser: currentUser });
+    assert.equal(r.service.trackers.has('chk'), false);
+    const runs = kept.runs;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    assert.equal(kept.runs, runs, 'a dropped script must not run again');
+  });
+
   it('does not run scripts no instance tracks', async () => {
     const marker = join(dir, 'untracked.ran');
     const script = writeScript(dir, 'untracked.sh', `touch ${marker}`);
