@@ -5,6 +5,12 @@ import ipHashPlugin from './balancer-ip-hash/index.js';
 import leastConnPlugin from './balancer-least-conn/index.js';
 import randomPlugin from './balancer-random/index.js';
 import roundRobinPlugin from './balancer-round-robin/index.js';
+import {
+  fileTrackerPlugin,
+  interfaceTrackerPlugin,
+  processTrackerPlugin,
+  scriptTrackerPlugin,
+} from './keepalived-trackers/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
 import statusPlugin from './status/index.js';
 import vrrpPlugin from './vrrp/service/plugin.js';
@@ -14,6 +20,10 @@ import vrrpPlugin from './vrrp/service/plugin.js';
  * register-on-import, so what runs is visible in one place.
  */
 export const builtinPlugins: readonly Plugin[] = [
+  scriptTrackerPlugin,
+  fileTrackerPlugin,
+  processTrackerPlugin,
+  interfaceTrackerPlugin,
   roundRobinPlugin,
   ipHashPlugin,
   hashPlugin,

@@ -230,3 +230,54 @@ export {
 } from './config/keepalived.js';
 export { dumpKeepalivedConfig, type DumpOptions } from './config/keepalived-dump.js';
 export type * from './config/model/keepalived.js';
+
+// Trackers
+export {
+  fileTrackEffect,
+  fileTrackerState,
+  healthTrackEffect,
+  healthTrackerState,
+  reweightTrackerState,
+  sameTrackerValue,
+  weightedTrackerState,
+  type TrackEffect,
+  type TrackValueKind,
+} from './core/track-weight.js';
+export { publishTracker } from './core/tracker-publish.js';
+export {
+  ProcessGroup,
+  spawnProcessGroup,
+  type ProcessGroupExit,
+  type ProcessGroupOptions,
+} from './core/process-group.js';
+export {
+  DEFAULT_SCRIPT_USER,
+  resolveScriptUser,
+  type ScriptIdentity,
+  type ScriptUserName,
+  type ScriptUserResult,
+} from './core/script-user.js';
+export {
+  checkScriptSecurity,
+  isExecutableBy,
+  type ScriptSecurityFlags,
+  type ScriptSecurityResult,
+} from './core/script-security.js';
+export type { ScriptTrackerConfig, ScriptTrackerParams } from '../plugins/track-script/params.js';
+export { ScriptTrackerService, createScriptTrackerPlugin } from '../plugins/track-script/plugin.js';
+export type { FileTrackerConfig, FileTrackerParams } from '../plugins/track-file/params.js';
+export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-file/plugin.js';
+export type {
+  ParamMatch,
+  ProcessTrackerConfig,
+  ProcessTrackerParams,
+} from '../plugins/track-process/params.js';
+export { ProcessTrackerService, createProcessTrackerPlugin } from '../plugins/track-process/plugin.js';
+export type { InterfaceTrackerConfig, InterfaceTrackerParams } from '../plugins/track-interface/params.js';
+export {
+  monitorLinkSource,
+  signalLinkSource,
+  type LinkSource,
+  type SignalLinkMonitor,
+} from '../plugins/track-interface/link-source.js';
+export { InterfaceTrackerService, createInterfaceTrackerPlugin } from '../plugins/track-interface/plugin.js';

@@ -82,14 +82,19 @@ export class VrrpMachine {
   #arm(instance: string, timer: VrrpTimerName, at: number): void {
     const key = `${instance}\0${timer}`;
     this.#disarm(key);
-    const h = this.clock.setTimeout(
-      () => {
-        this.#timers.delete(key);
-        this.dispatch({ type: 'timer', instance, timer });
-      },
-      Math.max(0, at - this.clock.now()),
-    );
-    this.#timers.set(key, h);
+    // Node truncates a fractional delay and its millisecond loop clock can fire a timer up to ~1 ms
+    // before `performance.now()` reaches `at`; the core ignores a timer that is not yet due, so an
+    // early one is re-armed for the remainder instead of being lost (a lost Master_Down = no takeover).
+    const fire = () => {
+      const left = at - this.clock.now();
+      if (left > 0) {
+        this.#timers.set(key, this.clock.setTimeout(fire, Math.max(1, Math.ceil(left))));
+        return;
+      }
+      this.#timers.delete(key);
+      this.dispatch({ type: 'timer', instance, timer });
+    };
+    this.#timers.set(key, this.clock.setTimeout(fire, Math.max(0, Math.ceil(at - this.clock.now()))));
   }
 
   #disarm(key: string): void {

@@ -118,9 +118,9 @@ export class VrrpService {
   }
 
   #signalOf(io: LinuxVrrpIo, ref: TrackRef): Signal<TrackerState> | undefined {
-    return ref.kind === 'interface'
-      ? io.interfaceSignal(ref.name)
-      : this.#ctx.trackers.get(ref.kind, ref.name);
+    const published = this.#ctx.trackers.get(ref.kind, ref.name);
+    // track_interface: the interface tracker (with its up/down delays) when it runs, else the raw link.
+    return published ?? (ref.kind === 'interface' ? io.interfaceSignal(ref.name) : undefined);
   }
 
   /** Subscribes to every tracker named in the config; returns their states now, for the start. */
