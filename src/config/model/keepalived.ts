@@ -64,6 +64,7 @@ export interface IpRouteConfig {
   readonly via?: string;
   readonly dev?: string;
   readonly table?: string;
+  /** Route `metric`, or the rule `preference` / `priority`. */
   readonly metric?: number;
   readonly noTrack: boolean;
   readonly loc: SourceLoc;

@@ -262,7 +262,7 @@ function checkVridConflicts(ctx: KaContext, instances: readonly VrrpInstanceConf
       if (a.unicastPeers.length > 0 || b.unicastPeers.length > 0 || a.mcastDestination !== b.mcastDestination)
         continue;
       ctx.error(
-        `${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`,
+        `${b.name} and ${a.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`,
         a.loc,
       );
     }
