@@ -63,10 +63,11 @@ describe('model defaults the VRRP engine relies on', () => {
   it('state MASTER without priority means 255; BACKUP default 100; advert 1 s in centiseconds', () => {
     assert.equal(loadFixture('master-no-priority').model?.vrrpInstances[0]?.priority, 255);
     const v = loadFixture('classic-backup').model?.vrrpInstances[0];
-    assert.equal(v?.priority, 100);
-    assert.equal(v?.advertIntCs, 100);
-    assert.equal(v?.garpMasterDelayMs, 5000);
-    assert.equal(v?.garpMasterRepeat, 5);
+    assert.ok(v);
+    assert.equal(v.priority, 100);
+    assert.equal(v.advertIntCs, 100);
+    assert.equal(v.garpMasterDelayMs, 5000);
+    assert.equal(v.garpMasterRepeat, 5);
   });
   it('a vrrp_script weight defaults to 0 and track_script inherits it unless overridden', () => {
     const m = loadFixture('script-weights').model;
