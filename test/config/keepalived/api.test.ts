@@ -3,8 +3,10 @@
  * `tandem -d` (dumpKeepalivedConfig) with secrets masked, and the model facts the VRRP engine relies on.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { dumpKeepalivedConfig } from '../../../src/config/keepalived-dump.js';
 import { fixedHost, keepalivedConfigTest, loadKeepalivedConfig } from '../../../src/config/keepalived.js';
 import { exitClassOf, kaDiag } from '../../../src/config/parse/keepalived-diag.js';
@@ -87,5 +89,29 @@ describe('model defaults the VRRP engine relies on', () => {
   });
   it('keeps the auth password lost by the one-statement-per-line rule out, as keepalived does', () => {
     assert.equal(loadFixture('extra-words-auth').model?.vrrpInstances[0]?.authentication, undefined);
+  });
+});
+
+describe('cases where keepalived 2.2.7 -t itself misbehaves (no differential fixture)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-kaapi-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (text: string): { exitCode: number; lines: readonly string[] } => {
+    const f = join(dir, 'k.conf');
+    writeFileSync(f, text);
+    return keepalivedConfigTest(f, { host, configId: 'nodeA' });
+  };
+  const instance = (extra: string): string =>
+    `vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  198.51.100.10/24\n }\n${extra}}\n`;
+  it('reports an unknown track_file entry (keepalived -t hangs on it)', () => {
+    const r = run(instance(' track_file {\n  nosuch\n }\n'));
+    assert.equal(r.exitCode, 5);
+    assert.match(r.lines.join('\n'), /:8:3: \(VI_1\) track file nosuch not found, ignoring\.\.\./);
+  });
+  it('checks a script run by a non-root user (keepalived -t kills itself, rc 143)', () => {
+    const text = `global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script chk {\n script "/bin/true"\n user nobody\n}\n${instance(' track_script {\n  chk\n }\n')}`;
+    const r = run(text);
+    assert.equal(r.exitCode, 0, r.lines.join('\n'));
   });
 });
