@@ -18,6 +18,10 @@ export class KaContext {
   /** get_default_script_user's one-shot state: resolved user, or the failure already reported. */
   defaultUser: { user: string; group?: string } | 'failed' | undefined;
 
+  /** The preferences keepalived gives rules written without one, counting down per family. */
+  nextRulePriority4 = 16384;
+  nextRulePriority6 = 16384;
+
   /** Where a named interface did not exist: keepalived then stops right after parsing. */
   nonExistentInterface: SourceLoc | undefined;
 

@@ -149,6 +149,11 @@ export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directi
       break;
     case 'lvs_sync_daemon_interface':
       ctx.error(`(${v.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`, d.loc);
+      // keepalived's second line, indented under the first.
+      ctx.error(
+        `      ${' '.repeat(Math.max(0, v.name.length - 2))}Please use global lvs_sync_daemon`,
+        d.loc,
+      );
       break;
     default:
       return false;
