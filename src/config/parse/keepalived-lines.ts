@@ -61,7 +61,7 @@ interface PendingFiles {
 interface FileFrame {
   readonly file: string;
   /** Physical lines with their 1-based number (a line over MAXBUF yields several with one number). */
-  readonly lines: { readonly text: string; readonly no: number }[];
+  readonly lines: { readonly text: string; readonly no: number; readonly col0: number }[];
   index: number;
   readonly chain: readonly SourceLoc[];
 }
@@ -121,12 +121,12 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     }
     files.push(file);
     // fgets(buf, MAXBUF) hands over at most 1023 bytes; the remainder becomes the next line.
-    const physical: { text: string; no: number }[] = [];
+    const physical: { text: string; no: number; col0: number }[] = [];
     const raws = text.split('\n');
     if (text.endsWith('\n')) raws.pop();
     raws.forEach((raw, n) => {
       for (let i = 0; i === 0 || i < raw.length; i += MAX_LINE - 1) {
-        physical.push({ text: raw.slice(i, i + MAX_LINE - 1), no: n + 1 });
+        physical.push({ text: raw.slice(i, i + MAX_LINE - 1), no: n + 1, col0: i });
       }
     });
     frames.push({ file, lines: physical, index: 0, chain: [...stack.chain] });
@@ -247,7 +247,7 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       continue;
     }
     const dc = decomment(raw);
-    const loc = at(frame.file, lineNo, dc.offset + 1, frame.chain);
+    const loc = at(frame.file, lineNo, (physical?.col0 ?? 0) + dc.offset + 1, frame.chain);
     if (dc.unterminatedQuote) diagnostics.push(kaDiag('general', `Unterminated quote '${dc.quoted}'`, loc));
     if (dc.text === '') continue;
     process(dc.text, loc);
