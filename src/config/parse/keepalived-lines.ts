@@ -105,7 +105,9 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     if (cycle !== undefined) {
       // keepalived re-opens the file until it runs out of descriptors, logs "open problem" and
       // still exits 0; Tandem stops at once and says why, without changing the exit code.
-      diagnostics.push(kaDiag('tandem', `${cycle.message} - not read again`, includedAt, 'TANDEM_KA_INCLUDE_CYCLE'));
+      diagnostics.push(
+        kaDiag('tandem', `${cycle.message} - not read again`, includedAt, 'TANDEM_KA_INCLUDE_CYCLE'),
+      );
       return false;
     }
     if (stack.depth > MAX_INCLUDE_DEPTH) {
