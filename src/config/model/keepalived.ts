@@ -16,7 +16,10 @@ export type VrrpInitialState = 'MASTER' | 'BACKUP';
 export interface ScriptCommandConfig {
   /** argv: the program as written (keepalived later resolves it with realpath) and its arguments. */
   readonly argv: readonly string[];
-  /** `user [group]` written after a notify script, or the vrrp_script `user`; undefined means script_user. */
+  /**
+   * The user the script runs as: `user [group]` written after a notify script or in vrrp_script, else
+   * `script_user`, else `keepalived_script` if that user exists, else root (keepalived's default user).
+   */
   readonly user?: string;
   readonly group?: string;
   readonly loc: SourceLoc;
