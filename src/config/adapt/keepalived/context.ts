@@ -111,6 +111,12 @@ export class KaContext {
     return true;
   }
 
+  /** alloc_value_block: words between a value block's keyword and its `{` are an error. */
+  valueBlockArgs(d: Directive): void {
+    const first = d.args[0];
+    if (first !== undefined) this.error(`Block ${d.name} has extra parameters ${first.text} ...`, first.loc);
+  }
+
   /** An unknown keyword (its block, if any, is reported by {@link strayBlock}). */
   unknown(d: Directive): void {
     this.error(`Unknown keyword '${d.name}'`, d.loc);

@@ -82,6 +82,7 @@ function isMulticast(address: string): boolean {
 export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: GlobalState): void {
   for (const d of block) {
     if (!GLOBAL_BLOCKS.has(d.name)) ctx.strayBlock(d);
+    else ctx.valueBlockArgs(d);
     const a1 = d.args[0];
     const secs = (label: string, set: (ms: number) => void): void => {
       const w = ctx.arg(d, 1);
