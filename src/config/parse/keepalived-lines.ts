@@ -149,8 +149,9 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       }
     });
     if (usable.length === 0) {
-      // `include` of a missing file is only logged (rc 0); `includea` makes keepalived exit 6.
-      const cls = kind === 'a' ? 'security' : 'info';
+      // `include`/`includer`/`includeb` of a missing file is only logged (rc 0); the variants that
+      // require the files (`includem`, `includew`, `includea`) make keepalived exit 6.
+      const cls = kind === 'm' || kind === 'w' || kind === 'a' ? 'noconfig' : 'info';
       diagnostics.push(kaDiag(cls, `Config files missing '${pattern}'.`, loc));
       return;
     }
