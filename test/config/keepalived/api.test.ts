@@ -23,6 +23,7 @@ describe('keepalived -t exit classes', () => {
     assert.equal(exitClassOf([kaDiag('fatal', 'x'), kaDiag('warning', 'y')]), 5);
     assert.equal(exitClassOf([kaDiag('general', 'x'), kaDiag('security', 'y')]), 6);
     assert.equal(exitClassOf([kaDiag('security', 'y'), kaDiag('abort', 'z')]), 2);
+    assert.equal(exitClassOf([kaDiag('general', 'x'), kaDiag('noconfig', 'y')]), 6);
   });
   it('refuses a missing main file with exit 4 and a located message', () => {
     const r = keepalivedConfigTest(join(FIXTURE_DIR, 'no-such-file.conf'), { host });
