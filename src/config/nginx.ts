@@ -10,7 +10,6 @@ import type { ConfigReader } from './load.js';
 import { loadDirectiveTree } from './load-tree.js';
 import type { NginxConfig } from './model/nginx.js';
 import grammar from './parse/generated/nginx.generated.js';
-import type { CompiledGrammar } from './parse/run-grammar.js';
 
 /** Options for {@link loadNginxConfig}; the defaults behave as `nginx -t` on this host. */
 export interface LoadNginxOptions {
@@ -55,7 +54,7 @@ function nginxWording(d: Diagnostic): Diagnostic {
  * the typed model. Never throws for bad input: every problem is a located diagnostic.
  */
 export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): NginxLoadResult {
-  const loaded = loadDirectiveTree(file, grammar as CompiledGrammar, {
+  const loaded = loadDirectiveTree(file, grammar, {
     missingInclude: 'error',
     includeBase: 'main-file',
   });

@@ -98,7 +98,9 @@ function apply(text: string, m: Mutation): string {
 
 describe('nginx config fuzz: mutated fixtures never throw or hang', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-nginx-fuzz-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const sources = fixtureNames().map((n) => readFileSync(fixturePath(n), 'utf8'));
 
   it('reads 400 mutated files with located diagnostics and bounded time', () => {
