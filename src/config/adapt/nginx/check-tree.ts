@@ -10,6 +10,7 @@ import {
   type NginxContext,
   type NginxDirectiveSpec,
 } from './directives.js';
+import { checkOpaqueBlock, OPAQUE_BLOCKS } from './opaque-blocks.js';
 import { directivePolicy } from './policy.js';
 import { checkSlot } from './slots.js';
 
@@ -20,9 +21,6 @@ export interface TreeCheck {
   readonly invalid: ReadonlySet<Directive>;
   readonly ignored: readonly NginxIgnoredDirective[];
 }
-
-/** Blocks whose body a module's own handler reads line by line (cf->handler): not directives. */
-const OPAQUE_BLOCKS = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map']);
 
 /** The context a block directive opens, given where it stands. */
 function innerContext(name: string, context: NginxContext): NginxContext | undefined {
@@ -148,9 +146,7 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
       }
       if (d.block === undefined) continue;
       if (OPAQUE_BLOCKS.has(d.name)) {
-        for (const entry of d.block) {
-          if (entry.block !== undefined) error(entry, 'unexpected "{"');
-        }
+        for (const p of checkOpaqueBlock(d)) error(p.entry, p.message);
         continue;
       }
       const inner = innerContext(d.name, context);

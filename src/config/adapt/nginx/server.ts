@@ -58,7 +58,11 @@ export function adaptHttpServer(
         break;
       }
       case 'server_name':
-        names.push(...c.args.map((a) => a.text));
+        for (const a of c.args) {
+          // ngx_http_core_server_name warns and goes on.
+          if (a.text.includes('/')) ctx.warn(a, `server name "${a.text}" has suspicious symbols`);
+          names.push(a.text);
+        }
         break;
       case 'return': {
         const r = adaptReturn(c, ctx);

@@ -92,6 +92,9 @@ export function adaptStream(d: Directive, ctx: AdaptContext): NginxStreamConfig 
     if (listen.length === 0 && !inner.some((c) => c.name === 'listen')) {
       ctx.error(s, 'no "listen" is defined for server');
     }
+    // ngx_stream_core_server: a server must hand its connections to a content module.
+    if (!inner.some((c) => c.name === 'proxy_pass' || c.name === 'return'))
+      ctx.error(s, 'no handler for server');
     drafts.push({
       d: s,
       listen,
