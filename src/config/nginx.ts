@@ -34,7 +34,7 @@ export interface NginxLoadResult {
 }
 
 /** Diagnostic code of a directive Tandem parses but does not honour. */
-export const UNHONOURED = 'TANDEM_NGINX_UNHONOURED';
+export const NGINX_UNHONOURED = 'TANDEM_NGINX_UNHONOURED';
 
 function byPosition(files: readonly string[]): (a: Diagnostic, b: Diagnostic) => number {
   const rank = (d: Diagnostic): number => (d.loc === undefined ? -1 : files.indexOf(d.loc.file));
@@ -90,7 +90,7 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
     diagnostics.push(configError('TANDEM_NGINX_INVALID', 'no "events" section in configuration'));
   }
   const ok = !hasErrors(diagnostics);
-  const honoured = ok && !diagnostics.some((d) => d.code === UNHONOURED);
+  const honoured = ok && !diagnostics.some((d) => d.code === NGINX_UNHONOURED);
   if (!ok) return { diagnostics, ok, honoured, files };
   const model: NginxConfig = {
     file: tree.file,
@@ -125,7 +125,7 @@ export function nginxConfigTest(file: string, options: LoadNginxOptions = {}): N
   if (!r.ok) {
     lines.push(`tandem: configuration file ${main} test failed`);
   } else if (!r.honoured) {
-    const n = r.diagnostics.filter((d) => d.code === UNHONOURED).length;
+    const n = r.diagnostics.filter((d) => d.code === NGINX_UNHONOURED).length;
     lines.push(`tandem: the configuration file ${main} syntax is ok`);
     lines.push(`tandem: configuration file ${main} test failed: ${n} directive(s) not honoured by Tandem`);
   } else {
