@@ -85,6 +85,8 @@ export interface NginxListenConfig {
   readonly host: string;
   readonly port: number;
   readonly ipv6: boolean;
+  /** What nginx binds: the literal address, 0.0.0.0 or :: for `*`, or every address a host name resolves to. */
+  readonly addresses: readonly string[];
   /** `unix:/path` listeners. */
   readonly unixPath?: string;
   readonly defaultServer: boolean;

@@ -2,6 +2,7 @@ import type { Directive } from '../../directive.js';
 import type { NginxListenConfig } from '../../model/nginx.js';
 import { arg, type AdaptContext } from './adapt-context.js';
 import { parseNginxInt, parseNginxSize } from './units.js';
+import { normaliseIPv4 } from './resolve-host.js';
 import { parseNginxUrl } from './url.js';
 
 /** Parameters that take no value (ngx_http_core_listen / ngx_stream_core_listen on Linux). */
@@ -18,11 +19,10 @@ const VALUED: Readonly<Record<string, (v: string) => boolean>> = {
   so_keepalive: (v) => v === 'on' || v === 'off' || /^[0-9smhd]*:[0-9smhd]*:[0-9]*$/.test(v),
 };
 
-/** The textual address nginx prints in "a duplicate listen ..." (ngx_sock_ntop with the port). */
-export function listenAddrText(l: NginxListenConfig): string {
-  if (l.unixPath !== undefined) return `unix:${l.unixPath}`;
-  const host = l.host === '*' ? (l.ipv6 ? '::' : '0.0.0.0') : l.host;
-  return l.ipv6 ? `[${host}]:${l.port}` : `${host}:${l.port}`;
+/** The socket addresses a listen binds, as nginx prints them ("a duplicate listen 0.0.0.0:8080"). */
+export function listenAddrTexts(l: NginxListenConfig): string[] {
+  if (l.unixPath !== undefined) return [`unix:${l.unixPath}`];
+  return l.addresses.map((a) => (a.includes(':') ? `[${a}]:${l.port}` : `${a}:${l.port}`));
 }
 
 /**
@@ -44,7 +44,17 @@ export function adaptListen(
     ctx.error(d, `no port in "${text}" of the "listen" directive`);
     return undefined;
   }
-  if (!url.literal && !ctx.resolve(url.host)) {
+  const addresses =
+    url.unixPath !== undefined
+      ? []
+      : url.host === '*'
+        ? [url.ipv6 ? '::' : '0.0.0.0']
+        : url.ipv6
+          ? [url.host]
+          : url.literal
+            ? [normaliseIPv4(url.host)]
+            : ctx.resolve(url.host);
+  if (url.unixPath === undefined && addresses.length === 0) {
     ctx.error(d, `host not found in "${text}" of the "listen" directive`);
     return undefined;
   }
@@ -79,7 +89,13 @@ export function adaptListen(
     ctx.warn(d, `listen parameter "${p}" is not honoured by Tandem`, 'TANDEM_NGINX_UNHONOURED');
   if (url.lastPort !== undefined)
     ctx.warn(d, 'listen port ranges are not honoured by Tandem', 'TANDEM_NGINX_UNHONOURED');
-  const base = { text, host: url.unixPath === undefined ? url.host : '', port: url.port, ipv6: url.ipv6 };
+  const base = {
+    text,
+    host: url.unixPath === undefined ? url.host : '',
+    port: url.port,
+    ipv6: url.ipv6,
+    addresses,
+  };
   return {
     ...base,
     ...(url.unixPath === undefined ? {} : { unixPath: url.unixPath }),

@@ -115,7 +115,7 @@ export function resolveProxyPass(
     ctx.error(p.d, `no port in upstream "${hostText}"`);
     return undefined;
   }
-  if (!u.literal && !ctx.resolve(u.host)) {
+  if (!u.literal && ctx.resolve(u.host).length === 0) {
     ctx.error(p.d, `host not found in upstream "${hostText}"`);
     return undefined;
   }

@@ -1,7 +1,7 @@
 import type { Directive } from '../../directive.js';
 import type { NginxHttpProxySettings, NginxListenConfig, NginxReturnConfig } from '../../model/nginx.js';
 import type { AdaptContext } from './adapt-context.js';
-import { adaptListen, listenAddrText } from './listen.js';
+import { adaptListen, listenAddrTexts } from './listen.js';
 import { adaptLocation, checkDuplicateLocations, type LocationDraft } from './location.js';
 import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
 import { adaptReturn } from './return.js';
@@ -22,6 +22,7 @@ function defaultListen(d: Directive, port: number): NginxListenConfig {
     host: '*',
     port,
     ipv6: false,
+    addresses: ['0.0.0.0'],
     defaultServer: false,
     udp: false,
     otherParams: [],
@@ -52,8 +53,9 @@ export function adaptHttpServer(
       case 'listen': {
         const l = adaptListen(c, ctx, 'http');
         if (l === undefined) break;
-        const text = listenAddrText(l);
-        if (listen.some((x) => listenAddrText(x) === text)) ctx.error(c, `a duplicate listen ${text}`);
+        const taken = new Set(listen.flatMap(listenAddrTexts));
+        const dup = listenAddrTexts(l).find((t) => taken.has(t));
+        if (dup !== undefined) ctx.error(c, `a duplicate listen ${dup}`);
         else listen.push(l);
         break;
       }
@@ -95,9 +97,10 @@ export function checkDefaultServers(servers: readonly ServerDraft[], ctx: AdaptC
   for (const s of servers) {
     for (const l of s.listen) {
       if (!l.defaultServer) continue;
-      const text = listenAddrText(l);
-      if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);
-      seen.add(text);
+      for (const text of listenAddrTexts(l)) {
+        if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);
+        seen.add(text);
+      }
     }
   }
 }

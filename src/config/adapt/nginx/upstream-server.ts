@@ -71,7 +71,7 @@ export function adaptUpstreamServer(
     ctx.error(d, `no port in upstream "${address}"`);
     return undefined;
   }
-  if (!url.literal && !ctx.resolve(url.host)) {
+  if (!url.literal && ctx.resolve(url.host).length === 0) {
     ctx.error(d, `host not found in upstream "${address}"`);
     return undefined;
   }

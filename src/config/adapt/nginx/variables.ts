@@ -61,25 +61,74 @@ export interface VariableUse {
   readonly word: Word;
 }
 
-/** The variable names in a value as ngx_http_script_compile reads them: `$name`, `${name}`; `$1` is a capture. */
-export function variableNames(text: string): string[] {
-  const out: string[] = [];
-  const re = /\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const name = m[1] ?? m[2] ?? '';
-    if (name !== '' && !/^[0-9]/.test(name)) out.push(name);
-  }
-  return out;
+/** The variables of a value as ngx_http_script_compile reads them, or nginx's complaint about one. */
+export interface ScannedVariables {
+  readonly names: readonly string[];
+  readonly error?: string;
 }
 
-/** Records the variables a word uses, to be checked once every definition in the file is known. */
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * Scans `$name`, `${name}` and the captures `$1`..`$9` as ngx_http_script_compile does: a `$` with no
+ * name after it is "invalid variable name", an unclosed `${` is "the closing bracket ... is missing".
+ */
+export function scanVariables(text: string): ScannedVariables {
+  const names: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '$') {
+      i++;
+      continue;
+    }
+    if (++i === text.length) return { names, error: 'invalid variable name' };
+    if (/[1-9]/.test(text[i] ?? '')) {
+      i++;
+      continue;
+    }
+    let bracket = false;
+    if (text[i] === '{') {
+      bracket = true;
+      if (++i === text.length) return { names, error: 'invalid variable name' };
+    }
+    const start = i;
+    let end = i;
+    for (; i < text.length; i++) {
+      const ch = text[i] ?? '';
+      if (ch === '}' && bracket) {
+        end = i++;
+        bracket = false;
+        break;
+      }
+      if (!NAME_CHAR.test(ch)) break;
+      end = i + 1;
+    }
+    const name = text.slice(start, end);
+    if (bracket) return { names, error: `the closing bracket in "${name}" variable is missing` };
+    if (name.length === 0) return { names, error: 'invalid variable name' };
+    names.push(name);
+  }
+  return { names };
+}
+
+/** The variable names of a value (see {@link scanVariables}). */
+export function variableNames(text: string): readonly string[] {
+  return scanVariables(text).names;
+}
+
+/**
+ * Checks the variables a word uses: a malformed one is reported now; the names are recorded to be
+ * checked once every definition in the file is known.
+ */
 export function checkVariables(
   word: Word | undefined,
   ctx: AdaptContext,
   scope: VariableScope = 'http',
 ): void {
   if (word === undefined) return;
-  for (const name of variableNames(word.text)) ctx.variableUses.push({ name, scope, word });
+  const scanned = scanVariables(word.text);
+  if (scanned.error !== undefined) ctx.error(word, scanned.error);
+  for (const name of scanned.names) ctx.variableUses.push({ name, scope, word });
 }
 
 function definedBy(d: Directive): Word | undefined {
