@@ -81,7 +81,7 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
   const defined = definedVariables(tree.directives);
-  for (const use of ctx.variableUses) {
+  for (const use of [...check.variableUses, ...ctx.variableUses]) {
     if (!isKnownVariable(use.name, use.scope, defined)) ctx.error(use.word, `unknown "${use.name}" variable`);
   }
   const diagnostics = [...readErrors, ...check.diagnostics, ...ctx.diagnostics].sort(byPosition(files));

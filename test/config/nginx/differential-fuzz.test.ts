@@ -120,6 +120,9 @@ describe('differential fuzz: tandem -t is sound against the real nginx -t', () =
             ],
             { encoding: 'utf8', timeout: 20_000 },
           );
+          // nginx -t binds its listeners; a mutated address that is not local fails there. Tandem binds
+          // VIP listeners when VRRP makes this node master, so that is not a config error for it.
+          if (/bind\(\) to .* failed/.test(real.stderr)) return;
           const ours = nginxConfigTest(file);
           const shown = `${text}\n--- nginx:\n${real.stderr}\n--- tandem:\n${ours.lines.join('\n')}`;
           if (real.status === 0)

@@ -13,6 +13,7 @@ import {
 import { checkHostSetting } from './host-checks.js';
 import { checkOpaqueBlock, OPAQUE_BLOCKS } from './opaque-blocks.js';
 import { directivePolicy } from './policy.js';
+import { genericVariableUses, type VariableUse } from './variables.js';
 import { checkSlot } from './slots.js';
 
 /** What the generic pass found: diagnostics, the directives adapters must skip, and what is not acted on. */
@@ -21,6 +22,8 @@ export interface TreeCheck {
   /** Directives nginx would refuse (already reported): adapters skip them. */
   readonly invalid: ReadonlySet<Directive>;
   readonly ignored: readonly NginxIgnoredDirective[];
+  /** Variables used by directives Tandem does not act on, checked like the acted-on ones. */
+  readonly variableUses: readonly VariableUse[];
 }
 
 /** The context a block directive opens, given where it stands. */
@@ -60,6 +63,7 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
   const diagnostics: Diagnostic[] = [];
   const invalid = new Set<Directive>();
   const ignored: NginxIgnoredDirective[] = [];
+  const variableUses: VariableUse[] = [];
   let streamLoaded = false;
   let tooLateForModules = false;
 
@@ -135,6 +139,10 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         tooLateForModules = true;
       }
       const policy = directivePolicy(d.name, context);
+      const scope = moduleTypeOf(context);
+      if (policy !== 'acted' && (scope === 'http' || scope === 'stream')) {
+        variableUses.push(...genericVariableUses(d, scope));
+      }
       if (!quiet && policy !== 'acted') {
         ignored.push({ name: d.name, kind: policy, loc: d.loc });
         if (policy === 'warned') {
@@ -158,5 +166,5 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
   };
 
   walk(directives, 'main', false);
-  return { diagnostics, invalid, ignored };
+  return { diagnostics, invalid, ignored, variableUses };
 }

@@ -172,3 +172,37 @@ export function isKnownVariable(name: string, scope: VariableScope, defined: Rea
   if (defined.has(`${scope}:${lower}`)) return true;
   return BUILTIN[scope].some((b) => (b.endsWith('_') ? lower.startsWith(b) : lower === b));
 }
+
+/**
+ * Directives whose arguments hold regular expressions or patterns where `$` is an anchor, not a
+ * variable; their arguments are not scanned by {@link genericVariableUses}.
+ */
+const PATTERN_DIRECTIVES = new Set([
+  'location',
+  'rewrite',
+  'if',
+  'server_name',
+  'valid_referers',
+  'proxy_redirect',
+  'proxy_cookie_domain',
+  'proxy_cookie_path',
+  'gzip_disable',
+  'ancient_browser',
+  'modern_browser',
+  'fastcgi_split_path_info',
+]);
+
+/**
+ * The variable names used by a directive Tandem does not act on, so that an unknown one is refused as
+ * nginx refuses it (`unknown "x" variable`): every argument except patterns and the names being defined.
+ * Only well-formed names count here; syntax is checked where Tandem compiles the value itself.
+ */
+export function genericVariableUses(d: Directive, scope: VariableScope): VariableUse[] {
+  if (PATTERN_DIRECTIVES.has(d.name)) return [];
+  const defined = definedBy(d);
+  // log_format NAME [escape=...] STRING...: the name is not a value.
+  const args = d.name === 'log_format' ? d.args.slice(1) : d.args;
+  return args
+    .filter((w) => w !== defined)
+    .flatMap((word) => scanVariables(word.text).names.map((name) => ({ name, scope, word })));
+}
