@@ -230,3 +230,17 @@ export {
 } from './config/keepalived.js';
 export { dumpKeepalivedConfig, type DumpOptions } from './config/keepalived-dump.js';
 export type * from './config/model/keepalived.js';
+
+// nginx.conf (issue 4): reading, `-t`, `-d`, the policy table and the resolver nginx -t uses.
+export {
+  NGINX_UNHONOURED,
+  dumpNginxConfig,
+  loadNginxConfig,
+  nginxConfigReader,
+  nginxConfigTest,
+  type LoadNginxOptions,
+  type NginxConfigTestResult,
+  type NginxLoadResult,
+} from './config/nginx.js';
+export { directivePolicy, type NginxDirectivePolicy } from './config/adapt/nginx/policy.js';
+export { createSystemResolver, type HostResolver } from './config/adapt/nginx/resolve-host.js';

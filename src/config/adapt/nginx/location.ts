@@ -19,6 +19,20 @@ export interface LocationDraft {
   readonly loc: Directive['loc'];
 }
 
+/** Content handlers Tandem does not implement (each already warned): no second warning for them. */
+const OTHER_HANDLERS = new Set([
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+  'empty_gif',
+  'stub_status',
+  'flv',
+  'mp4',
+  'try_files',
+]);
+
 const MODIFIERS: Readonly<Record<string, Match>> = {
   '=': 'exact',
   '~': 'regex',
@@ -123,6 +137,14 @@ export function adaptLocation(
     }
   }
   checkDuplicateLocations(nested, ctx);
+  // Without a handler nginx's static module serves files from `root` here; Tandem serves no files.
+  if (proxyPass === undefined && ret === undefined && !children.some((c) => OTHER_HANDLERS.has(c.name))) {
+    ctx.warn(
+      d,
+      `location "${m.path}" has no proxy_pass or return: nginx would serve static files there, Tandem does not`,
+      'TANDEM_NGINX_UNHONOURED',
+    );
+  }
   return {
     ...m,
     ...(proxyPass === undefined ? {} : { proxyPass }),

@@ -81,6 +81,13 @@ export function adaptHttpServer(
     }
   }
   checkDuplicateLocations(locations, ctx);
+  if (ret === undefined && !children.some((c) => c.name === 'location')) {
+    ctx.warn(
+      d,
+      'server has no location and no return: nginx would serve static files, Tandem does not',
+      'TANDEM_NGINX_UNHONOURED',
+    );
+  }
   return {
     listen: listen.length > 0 ? listen : [defaultListen(d, ctx.defaultListenPort)],
     serverNames: names.length > 0 ? names : [''],
