@@ -23,6 +23,9 @@ function directiveNames(text: string): string[] {
     .filter((n) => directiveSpecs(n).length > 0);
 }
 
+/** Acted-on directives the warned table names for an unhonoured form of them. */
+const QUALIFIED = new Set(['listen', 'proxy_pass', 'location', 'return', 'server']);
+
 const ROWS: Readonly<Record<string, readonly NginxContext[]>> = {
   main: ['main'],
   '`http`': ['http'],
@@ -67,8 +70,8 @@ describe('docs/nginx-compat.md matches what Tandem does', () => {
     assert.ok(warned.length > 20);
     for (const name of warned) {
       const ctx = [...(directiveSpecs(name)[0]?.contexts ?? [])].find((c) => c !== 'any' && c !== 'main');
-      // listen and proxy_pass appear there only for their unhonoured forms (parameters, variables).
-      if (ctx === undefined || name === 'listen' || name === 'proxy_pass') continue;
+      // These appear there only for their unhonoured forms (parameters, variables, missing handlers).
+      if (ctx === undefined || QUALIFIED.has(name)) continue;
       assert.equal(directivePolicy(name, ctx), 'warned', `${name} in ${ctx}`);
     }
   });
