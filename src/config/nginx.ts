@@ -2,6 +2,8 @@ import { configError, formatDiagnostic, hasErrors, type Diagnostic } from '../co
 import { AdaptContext } from './adapt/nginx/adapt-context.js';
 import { checkTree } from './adapt/nginx/check-tree.js';
 import { adaptHttp } from './adapt/nginx/http.js';
+import { checkWorkerConnections } from './adapt/nginx/listening.js';
+import { checkSsl } from './adapt/nginx/ssl-checks.js';
 import { createSystemResolver, type HostResolver } from './adapt/nginx/resolve-host.js';
 import { adaptStream } from './adapt/nginx/stream.js';
 import { definedVariables, isKnownVariable } from './adapt/nginx/variables.js';
@@ -80,6 +82,10 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   )) {
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
+  if (httpBlock !== undefined) checkSsl(httpBlock, tree.file, ctx);
+  if (streamBlock !== undefined) checkSsl(streamBlock, tree.file, ctx);
+  const sockets = checkWorkerConnections(top, http, stream);
+  if (sockets !== undefined) ctx.diagnostics.push(configError('TANDEM_NGINX_INVALID', sockets));
   const defined = definedVariables(tree.directives);
   for (const use of [...check.variableUses, ...ctx.variableUses]) {
     if (!isKnownVariable(use.name, use.scope, defined)) ctx.error(use.word, `unknown "${use.name}" variable`);

@@ -85,10 +85,11 @@ describe('differential fuzz: tandem -t is sound against the real nginx -t', () =
   });
 
   it('agrees on 150 mutated fixtures', { skip: available ? false : `${NGINX} not installed` }, () => {
-    // Relative includes resolve against the config's directory, as in the fixture directory.
-    mkdirSync(join(dir, 'includes'));
-    for (const f of readdirSync(join(FIXTURES, 'includes'))) {
-      copyFileSync(join(FIXTURES, 'includes', f), join(dir, 'includes', f));
+    // Relative includes and certificates resolve against the config's directory, as in the fixtures.
+    for (const sub of ['includes', 'tls']) {
+      mkdirSync(join(dir, sub));
+      for (const f of readdirSync(join(FIXTURES, sub)))
+        copyFileSync(join(FIXTURES, sub, f), join(dir, sub, f));
     }
     const sources = fixtureNames().map((n) => readFileSync(fixturePath(n), 'utf8'));
     let n = 0;

@@ -133,7 +133,7 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         continue;
       }
       if (d.name === 'load_module' && context === 'main') loadModule(d);
-      const hostError = context === 'main' ? checkHostSetting(d) : undefined;
+      const hostError = context === 'main' || context === 'events' ? checkHostSetting(d) : undefined;
       if (hostError !== undefined) error(d, hostError);
       if (context === 'main' && (d.name === 'events' || d.name === 'http' || d.name === 'stream')) {
         tooLateForModules = true;

@@ -9,9 +9,15 @@ function known(database: 'passwd' | 'group', name: string): boolean {
 /**
  * The checks nginx makes of host settings Tandem otherwise accepts quietly: `user NAME [GROUP]` must
  * name an existing user and group when run as root (ngx_set_user: getpwnam/getgrnam; the group
- * defaults to the user's name). Returns nginx's message, or undefined.
+ * defaults to the user's name), and `worker_connections` must be a number. Returns nginx's message,
+ * or undefined.
  */
 export function checkHostSetting(d: Directive): string | undefined {
+  if (d.name === 'worker_connections') {
+    // ngx_event_connections: ngx_atoi.
+    const text = d.args[0]?.text ?? '';
+    return /^[0-9]+$/.test(text) ? undefined : `invalid number "${text}"`;
+  }
   if (d.name !== 'user' || process.getuid?.() !== 0) return undefined;
   const user = d.args[0]?.text ?? '';
   const group = d.args[1]?.text ?? user;
