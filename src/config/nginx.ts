@@ -82,8 +82,8 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   )) {
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
-  if (httpBlock !== undefined) checkSsl(httpBlock, tree.file, ctx);
-  if (streamBlock !== undefined) checkSsl(streamBlock, tree.file, ctx);
+  if (httpBlock !== undefined) checkSsl(httpBlock, tree.file, ctx, 'http');
+  if (streamBlock !== undefined) checkSsl(streamBlock, tree.file, ctx, 'stream');
   const sockets = checkWorkerConnections(top, http, stream);
   if (sockets !== undefined) ctx.diagnostics.push(configError('TANDEM_NGINX_INVALID', sockets));
   const defined = definedVariables(tree.directives);

@@ -10,7 +10,12 @@ import type { AdaptContext } from './adapt-context.js';
  * (ngx_http_ssl_merge_srv_conf, ngx_stream_ssl_merge_conf, ngx_ssl_certificate). Paths are relative
  * to the main file's directory (nginx's conf prefix); paths with variables are loaded per connection.
  */
-export function checkSsl(block: Directive, mainFile: string, ctx: AdaptContext): void {
+export function checkSsl(
+  block: Directive,
+  mainFile: string,
+  ctx: AdaptContext,
+  flavour: 'http' | 'stream',
+): void {
   const outer = ctx.valid(block.block);
   const outerCerts = outer.filter((d) => d.name === 'ssl_certificate');
   const outerKeys = outer.filter((d) => d.name === 'ssl_certificate_key');
@@ -23,15 +28,21 @@ export function checkSsl(block: Directive, mainFile: string, ctx: AdaptContext):
     const certs = own.length > 0 ? own : outerCerts;
     const keys = ownKeys.length > 0 ? ownKeys : outerKeys;
     const sslListen = inner.find((d) => d.name === 'listen' && d.args.slice(1).some((a) => a.text === 'ssl'));
-    if (sslListen !== undefined && certs.length === 0) {
+    // The stream module looks at certificates only for a server with `listen ... ssl`.
+    if (flavour === 'stream' && sslListen === undefined) continue;
+    const reject =
+      [...inner, ...outer].find((d) => d.name === 'ssl_reject_handshake')?.args[0]?.text === 'on';
+    if (sslListen !== undefined && certs.length === 0 && !reject) {
       ctx.error(sslListen, 'no "ssl_certificate" is defined for the "listen ... ssl" directive');
       continue;
     }
-    const missingKey = certs[keys.length];
-    if (missingKey !== undefined) {
+    // nginx names the last certificate when there are fewer keys than certificates.
+    const last = certs[certs.length - 1];
+    if (last !== undefined && keys.length < certs.length) {
+      const suffix = flavour === 'stream' ? ' and the "listen ... ssl" directive' : '';
       ctx.error(
-        missingKey,
-        `no "ssl_certificate_key" is defined for certificate "${missingKey.args[0]?.text ?? ''}"`,
+        last,
+        `no "ssl_certificate_key" is defined for certificate "${last.args[0]?.text ?? ''}"${suffix}`,
       );
       continue;
     }
