@@ -3,6 +3,7 @@ import type { NginxHttpProxySettings, NginxLocationConfig, NginxReturnConfig } f
 import { arg, type AdaptContext } from './adapt-context.js';
 import { readHttpProxyPass, type PendingProxyPass } from './proxy-pass.js';
 import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
+import { checkPattern } from './regex.js';
 import { adaptReturn } from './return.js';
 
 type Match = NginxLocationConfig['match'];
@@ -74,14 +75,8 @@ function nestingError(child: MatchPath, parent: MatchPath | undefined): string |
   return undefined;
 }
 
-/** Warns when a regex location uses PCRE syntax JavaScript cannot run: Tandem could not route it. */
 function checkRegex(m: MatchPath, d: Directive, ctx: AdaptContext): void {
-  if (m.match !== 'regex' && m.match !== 'iregex') return;
-  try {
-    new RegExp(m.path, m.match === 'iregex' ? 'i' : '');
-  } catch {
-    ctx.warn(d, `regular expression "${m.path}" uses syntax Tandem cannot match`, 'TANDEM_NGINX_UNHONOURED');
-  }
+  if (m.match === 'regex' || m.match === 'iregex') checkPattern(m.path, m.match === 'iregex', d, ctx);
 }
 
 /** Checks "duplicate location" among siblings (exact and prefix locations, ngx_http_join_exact_locations). */

@@ -4,6 +4,7 @@ import type { AdaptContext } from './adapt-context.js';
 import { adaptListen, listenAddrTexts } from './listen.js';
 import { adaptLocation, checkDuplicateLocations, type LocationDraft } from './location.js';
 import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
+import { checkPattern } from './regex.js';
 import { adaptReturn } from './return.js';
 
 /** An http server whose proxy_pass targets are resolved once every upstream block is known. */
@@ -63,6 +64,8 @@ export function adaptHttpServer(
         for (const a of c.args) {
           // ngx_http_core_server_name warns and goes on.
           if (a.text.includes('/')) ctx.warn(a, `server name "${a.text}" has suspicious symbols`);
+          // ngx_http_core_server_name: `~` starts a regex (matched case-insensitively).
+          if (a.text.startsWith('~')) checkPattern(a.text.slice(1), true, c, ctx);
           names.push(a.text);
         }
         break;
