@@ -40,9 +40,10 @@ export function adaptListen(
     ctx.error(d, `${url.err} in "${text}" of the "listen" directive`);
     return undefined;
   }
+  // A stream listen without a port gets port 0 from nginx 1.22 (no check in ngx_stream_core_listen):
+  // the kernel picks one. Tandem does the same, and says so.
   if (flavour === 'stream' && url.noPort && url.unixPath === undefined) {
-    ctx.error(d, `no port in "${text}" of the "listen" directive`);
-    return undefined;
+    ctx.warn(d, `"${text}" has no port: the kernel will choose one, as with nginx`);
   }
   const addresses =
     url.unixPath !== undefined
