@@ -2,7 +2,6 @@ import type { Directive } from '../../directive.js';
 import type { NginxListenConfig } from '../../model/nginx.js';
 import { arg, type AdaptContext } from './adapt-context.js';
 import { parseNginxInt, parseNginxSize } from './units.js';
-import { normaliseIPv4 } from './resolve-host.js';
 import { parseNginxUrl } from './url.js';
 
 /** Parameters that take no value (ngx_http_core_listen / ngx_stream_core_listen on Linux). */
@@ -50,11 +49,7 @@ export function adaptListen(
       ? []
       : url.host === '*'
         ? [url.ipv6 ? '::' : '0.0.0.0']
-        : url.ipv6
-          ? [url.host]
-          : url.literal
-            ? [normaliseIPv4(url.host)]
-            : ctx.resolve(url.host);
+        : ctx.addressesOf(url.host, url.ipv6);
   if (url.unixPath === undefined && addresses.length === 0) {
     ctx.error(d, `host not found in "${text}" of the "listen" directive`);
     return undefined;

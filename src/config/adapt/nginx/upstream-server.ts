@@ -71,11 +71,13 @@ export function adaptUpstreamServer(
     ctx.error(d, `no port in upstream "${address}"`);
     return undefined;
   }
-  if (!url.literal && ctx.resolve(url.host).length === 0) {
+  const addresses = url.unixPath !== undefined ? [] : ctx.addressesOf(url.host, url.ipv6);
+  if (url.unixPath === undefined && addresses.length === 0) {
     ctx.error(d, `host not found in upstream "${address}"`);
     return undefined;
   }
-  const where = url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port };
+  const where =
+    url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port, addresses };
   return {
     address,
     ...where,
