@@ -131,4 +131,24 @@ describe('nginx config fuzz: mutated fixtures never throw or hang', () => {
       { numRuns: 400, seed: 20261120 },
     );
   });
+
+  it('reads 300 files of arbitrary text, nginx punctuation and binary junk', () => {
+    const alphabet = fc.constantFrom(...'{};"\'\\#$ \n\tabc019:/*=~^@()'.split(''));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: alphabet, maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const file = join(dir, `junk-${n++}.conf`);
+        writeFileSync(file, t);
+        const r = loadNginxConfig(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
+        assert.equal(r.model !== undefined, r.ok);
+        for (const d of r.diagnostics) assert.ok(d.message.length > 0);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
 });
