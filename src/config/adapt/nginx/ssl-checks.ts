@@ -33,7 +33,8 @@ export function checkSsl(
     const reject =
       [...inner, ...outer].find((d) => d.name === 'ssl_reject_handshake')?.args[0]?.text === 'on';
     if (sslListen !== undefined && certs.length === 0 && !reject) {
-      ctx.error(sslListen, 'no "ssl_certificate" is defined for the "listen ... ssl" directive');
+      // Reported at the server, as nginx does (the server's conf file and line).
+      ctx.error(server, 'no "ssl_certificate" is defined for the "listen ... ssl" directive');
       continue;
     }
     // nginx names the last certificate when there are fewer keys than certificates.
