@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { implicitUpstreamParams, upstreamParamsOf } from '../../../src/config/adapt/nginx/upstream-params.js';
+import { implicitUpstreamOf, upstreamParamsOf } from '../../../src/config/adapt/nginx/upstream-params.js';
 import { loadNginxConfig } from '../../../src/config/nginx.js';
 import type { HostResolver } from '../../../src/config/adapt/nginx/resolve-host.js';
 
@@ -59,7 +59,7 @@ http {
     const pass = model.http!.servers[0]!.locations[0]!.proxyPass!;
     assert.equal(pass.uri, '/x/');
     assert.equal(pass.proxyHost, 'backend:9000');
-    const params = implicitUpstreamParams(pass)!;
+    const params = implicitUpstreamOf(pass)!;
     assert.equal(params.method, 'round_robin');
     assert.deepEqual(
       params.servers.map((s) => [s.name, s.address, s.weight, s.maxFails, s.failTimeout]),
@@ -78,6 +78,6 @@ http {
     server { listen 8080; location / { proxy_pass http://u; } }
 }
 `);
-    assert.equal(implicitUpstreamParams(model.http!.servers[0]!.locations[0]!.proxyPass!), undefined);
+    assert.equal(implicitUpstreamOf(model.http!.servers[0]!.locations[0]!.proxyPass!), undefined);
   });
 });
