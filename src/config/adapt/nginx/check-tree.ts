@@ -10,7 +10,7 @@ import {
   type NginxContext,
   type NginxDirectiveSpec,
 } from './directives.js';
-import { checkHostSetting } from './host-checks.js';
+import { checkHostSetting, checkLogPath } from './host-checks.js';
 import { checkOpaqueBlock, OPAQUE_BLOCKS } from './opaque-blocks.js';
 import { directivePolicy } from './policy.js';
 import { genericVariableUses, type VariableUse } from './variables.js';
@@ -133,7 +133,8 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         continue;
       }
       if (d.name === 'load_module' && context === 'main') loadModule(d);
-      const hostError = context === 'main' || context === 'events' ? checkHostSetting(d) : undefined;
+      const hostError =
+        (context === 'main' || context === 'events' ? checkHostSetting(d) : undefined) ?? checkLogPath(d);
       if (hostError !== undefined) error(d, hostError);
       if (context === 'main' && (d.name === 'events' || d.name === 'http' || d.name === 'stream')) {
         tooLateForModules = true;

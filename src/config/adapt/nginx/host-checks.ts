@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
 import type { Directive } from '../../directive.js';
 
 function known(database: 'passwd' | 'group', name: string): boolean {
@@ -24,4 +26,21 @@ export function checkHostSetting(d: Directive): string | undefined {
   if (!known('passwd', user)) return `getpwnam("${user}") failed`;
   if (!known('group', group)) return `getgrnam("${group}") failed`;
   return undefined;
+}
+
+/** Log targets that are not files (ngx_log_set_log, ngx_http_log_set_log). */
+const NOT_A_FILE = /^(off|stderr|syslog:|memory:)/;
+
+/**
+ * nginx -t opens every log file it is given (creating it when missing), so a log in a directory that
+ * does not exist refuses the file: `open() "PATH" failed (2: No such file or directory)`. Tandem checks
+ * the directory without creating anything. Relative paths depend on nginx's prefix and are left alone.
+ */
+export function checkLogPath(d: Directive): string | undefined {
+  if (d.name !== 'access_log' && d.name !== 'error_log' && d.name !== 'pid') return undefined;
+  const path = d.args[0]?.text ?? '';
+  if (NOT_A_FILE.test(path) || path.includes('$') || !isAbsolute(path)) return undefined;
+  const dir = dirname(path);
+  const ok = existsSync(dir) && statSync(dir).isDirectory();
+  return ok ? undefined : `open() "${path}" failed (2: No such file or directory)`;
 }
