@@ -11,6 +11,7 @@ import {
   type NginxDirectiveSpec,
 } from './directives.js';
 import { checkHostSetting, checkLogPath } from './host-checks.js';
+import { LogChecks } from './log-checks.js';
 import { checkOpaqueBlock, OPAQUE_BLOCKS } from './opaque-blocks.js';
 import { directivePolicy } from './policy.js';
 import { genericVariableUses, type VariableUse } from './variables.js';
@@ -64,6 +65,7 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
   const invalid = new Set<Directive>();
   const ignored: NginxIgnoredDirective[] = [];
   const variableUses: VariableUse[] = [];
+  const logs = new LogChecks();
   let streamLoaded = false;
   let tooLateForModules = false;
 
@@ -133,14 +135,16 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         continue;
       }
       if (d.name === 'load_module' && context === 'main') loadModule(d);
+      const scope = moduleTypeOf(context);
       const hostError =
-        (context === 'main' || context === 'events' ? checkHostSetting(d) : undefined) ?? checkLogPath(d);
+        (context === 'main' || context === 'events' ? checkHostSetting(d) : undefined) ??
+        checkLogPath(d) ??
+        (scope === 'http' || scope === 'stream' ? logs.check(d, scope) : undefined);
       if (hostError !== undefined) error(d, hostError);
       if (context === 'main' && (d.name === 'events' || d.name === 'http' || d.name === 'stream')) {
         tooLateForModules = true;
       }
       const policy = directivePolicy(d.name, context);
-      const scope = moduleTypeOf(context);
       if (policy !== 'acted' && (scope === 'http' || scope === 'stream')) {
         variableUses.push(...genericVariableUses(d, scope));
       }

@@ -20,6 +20,23 @@ export function checkHostSetting(d: Directive): string | undefined {
     const text = d.args[0]?.text ?? '';
     return /^[0-9]+$/.test(text) ? undefined : `invalid number "${text}"`;
   }
+  if (d.name === 'worker_processes') {
+    // ngx_set_worker_processes: "auto" or ngx_atoi.
+    const text = d.args[0]?.text ?? '';
+    return text === 'auto' || /^[0-9]+$/.test(text)
+      ? undefined
+      : '"worker_processes" directive invalid value';
+  }
+  if (d.name === 'worker_priority') {
+    return /^[-+]?[0-9]+$/.test(d.args[0]?.text ?? '')
+      ? undefined
+      : '"worker_priority" directive invalid number';
+  }
+  if (d.name === 'use') {
+    // The event methods of Debian's Linux build.
+    const method = d.args[0]?.text ?? '';
+    return ['epoll', 'poll', 'select'].includes(method) ? undefined : `invalid event type "${method}"`;
+  }
   if (d.name !== 'user' || process.getuid?.() !== 0) return undefined;
   const user = d.args[0]?.text ?? '';
   const group = d.args[1]?.text ?? user;
