@@ -2,6 +2,7 @@ import { configError, formatDiagnostic, hasErrors, type Diagnostic } from '../co
 import { AdaptContext } from './adapt/nginx/adapt-context.js';
 import { checkTree } from './adapt/nginx/check-tree.js';
 import { adaptHttp } from './adapt/nginx/http.js';
+import { listenAddrTexts } from './adapt/nginx/listen.js';
 import { checkWorkerConnections } from './adapt/nginx/listening.js';
 import { checkSsl } from './adapt/nginx/ssl-checks.js';
 import { createSystemResolver, type HostResolver } from './adapt/nginx/resolve-host.js';
@@ -82,7 +83,15 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   )) {
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
-  if (httpBlock !== undefined) checkSsl(httpBlock, tree.file, ctx, 'http');
+  if (httpBlock !== undefined && http !== undefined) {
+    const perServer = http.servers.map((s) => s.listen.flatMap(listenAddrTexts));
+    const ssl = new Set(
+      http.servers.flatMap((s) =>
+        s.listen.filter((l) => l.otherParams.includes('ssl')).flatMap(listenAddrTexts),
+      ),
+    );
+    checkSsl(httpBlock, tree.file, ctx, 'http', ssl, perServer);
+  }
   if (streamBlock !== undefined) checkSsl(streamBlock, tree.file, ctx, 'stream');
   const sockets = checkWorkerConnections(top, http, stream);
   if (sockets !== undefined) ctx.diagnostics.push(configError('TANDEM_NGINX_INVALID', sockets));

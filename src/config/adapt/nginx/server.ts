@@ -101,11 +101,25 @@ export function adaptHttpServer(
   };
 }
 
-/** "a duplicate default server for ADDR": two servers both claiming default_server on one address. */
+/** Listen parameters that are options of the socket itself (they set `lsopt.set` in ngx_http_core_listen). */
+const SOCKET_OPTIONS =
+  /^(bind|deferred|reuseport|backlog=|rcvbuf=|sndbuf=|ipv6only=|so_keepalive=|fastopen=)/;
+
+/**
+ * The rules of servers sharing an address (ngx_http_add_addresses): "a duplicate default server for
+ * ADDR" when two claim default_server, "duplicate listen options for ADDR" when two set socket options.
+ */
 export function checkDefaultServers(servers: readonly ServerDraft[], ctx: AdaptContext): void {
   const seen = new Set<string>();
+  const optioned = new Set<string>();
   for (const s of servers) {
     for (const l of s.listen) {
+      if (l.otherParams.some((p) => SOCKET_OPTIONS.test(p))) {
+        for (const text of listenAddrTexts(l)) {
+          if (optioned.has(text)) ctx.error(l.loc, `duplicate listen options for ${text}`);
+          optioned.add(text);
+        }
+      }
       if (!l.defaultServer) continue;
       for (const text of listenAddrTexts(l)) {
         if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);

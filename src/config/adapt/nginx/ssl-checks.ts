@@ -15,27 +15,38 @@ export function checkSsl(
   mainFile: string,
   ctx: AdaptContext,
   flavour: 'http' | 'stream',
+  sslAddresses: ReadonlySet<string> = new Set(),
+  serverAddresses: readonly (readonly string[])[] = [],
 ): void {
   const outer = ctx.valid(block.block);
   const outerCerts = outer.filter((d) => d.name === 'ssl_certificate');
   const outerKeys = outer.filter((d) => d.name === 'ssl_certificate_key');
   const seenFiles = new Map<string, boolean>();
-  for (const server of outer.filter((d) => d.name === 'server')) {
+  outer
+    .filter((d) => d.name === 'server')
+    .forEach((server, index) => {
+      checkServer(server, serverAddresses[index] ?? []);
+    });
+
+  function checkServer(server: Directive, addresses: readonly string[]): void {
     const inner = ctx.valid(server.block);
     const own = inner.filter((d) => d.name === 'ssl_certificate');
     const ownKeys = inner.filter((d) => d.name === 'ssl_certificate_key');
     // ngx_conf_merge_ptr_value: a level with any certificate inherits none.
     const certs = own.length > 0 ? own : outerCerts;
     const keys = ownKeys.length > 0 ? ownKeys : outerKeys;
-    const sslListen = inner.find((d) => d.name === 'listen' && d.args.slice(1).some((a) => a.text === 'ssl'));
+    // `ssl` belongs to the socket: one server's `listen ... ssl` makes every server on that address TLS.
+    const sslListen =
+      inner.find((d) => d.name === 'listen' && d.args.slice(1).some((a) => a.text === 'ssl')) ??
+      (addresses.some((a) => sslAddresses.has(a)) ? server : undefined);
     // The stream module looks at certificates only for a server with `listen ... ssl`.
-    if (flavour === 'stream' && sslListen === undefined) continue;
+    if (flavour === 'stream' && sslListen === undefined) return;
     const reject =
       [...inner, ...outer].find((d) => d.name === 'ssl_reject_handshake')?.args[0]?.text === 'on';
     if (sslListen !== undefined && certs.length === 0 && !reject) {
       // Reported at the server, as nginx does (the server's conf file and line).
       ctx.error(server, 'no "ssl_certificate" is defined for the "listen ... ssl" directive');
-      continue;
+      return;
     }
     // nginx names the last certificate when there are fewer keys than certificates.
     const last = certs[certs.length - 1];
@@ -45,7 +56,7 @@ export function checkSsl(
         last,
         `no "ssl_certificate_key" is defined for certificate "${last.args[0]?.text ?? ''}"${suffix}`,
       );
-      continue;
+      return;
     }
     certs.forEach((cert, i) => {
       const key = keys[i];
