@@ -72,9 +72,15 @@ describe('differential: tandem -t agrees with the real nginx -t on every fixture
     return;
   }
   for (const name of fixtureNames()) {
-    it(name, () => {
+    it(name, (t) => {
       const file = fixturePath(name);
       const real = realNginxTest(prefix, file);
+      // nginx -t binds its listeners: without root, ports below 1024 fail there for a reason that is
+      // not the file's (Tandem, started by systemd as root, binds them).
+      if (/bind\(\) to .* failed \(13: /.test(real.output)) {
+        t.skip('nginx -t cannot bind a privileged port without root');
+        return;
+      }
       // The default resolver, as `tandem -t` runs it: getaddrinfo like nginx.
       const ours = nginxConfigTest(file);
       assert.equal(
