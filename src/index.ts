@@ -281,3 +281,17 @@ export {
   type SignalLinkMonitor,
 } from '../plugins/track-interface/link-source.js';
 export { InterfaceTrackerService, createInterfaceTrackerPlugin } from '../plugins/track-interface/plugin.js';
+
+// nginx.conf (issue 4): reading, `-t`, `-d`, the policy table and the resolver nginx -t uses.
+export {
+  NGINX_UNHONOURED,
+  dumpNginxConfig,
+  loadNginxConfig,
+  nginxConfigReader,
+  nginxConfigTest,
+  type LoadNginxOptions,
+  type NginxConfigTestResult,
+  type NginxLoadResult,
+} from './config/nginx.js';
+export { directivePolicy, type NginxDirectivePolicy } from './config/adapt/nginx/policy.js';
+export { createSystemResolver, type HostResolver } from './config/adapt/nginx/resolve-host.js';
