@@ -1,0 +1,192 @@
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
+import { defaultSignature, sendPage } from './error-pages.js';
+import type { KeepalivePool } from './keepalive-pool.js';
+import { ProxyRequest } from './proxy-request.js';
+import { sendReturn } from './return-directive.js';
+import { normalizeHost, VirtualHosts } from './server-name.js';
+import { parseTarget, upstreamUri } from './uri.js';
+import type { RequestVars } from './variables.js';
+
+const wildcards = new Set(['0.0.0.0', '::', '*', '']);
+
+/** One listening socket and the virtual servers behind it. */
+interface Listener {
+  readonly host: string;
+  readonly port: number;
+  /** Servers on the wildcard address of this port (or on the exact address when not wildcard). */
+  readonly any: VirtualHosts<CompiledServer>;
+  /** With a wildcard socket: servers of specific addresses, chosen by the connection's local address. */
+  readonly byAddress: Map<string, VirtualHosts<CompiledServer>>;
+  server?: Server | undefined;
+}
+
+/** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
+export interface BoundAddress {
+  readonly host: string;
+  readonly requestedPort: number;
+  readonly port: number;
+}
+
+/**
+ * The HTTP data path: one listening socket per address:port of the server blocks (nginx binds the
+ * wildcard only when a port has one, then picks servers by the connection's local address),
+ * virtual-server and location selection, `return`, and proxying via {@link ProxyRequest}.
+ * Server blocks listening on the same host with port 0 share one ephemeral socket (for tests).
+ */
+export class HttpProxy {
+  readonly #listeners: Listener[];
+  readonly #pools: KeepalivePool[];
+  readonly #signature: string;
+
+  private constructor(listeners: Listener[], pools: KeepalivePool[], signature: string) {
+    this.#listeners = listeners;
+    this.#pools = pools;
+    this.#signature = signature;
+  }
+
+  /** Compiles the server blocks; returns the diagnostics found (errors leave parts out). */
+  static create(opts: HttpProxyOptions): { proxy: HttpProxy; diagnostics: Diagnostic[] } {
+    const { servers, pools, diagnostics } = compileServers(opts);
+    const byPort = new Map<number, CompiledServer[]>();
+    for (const s of servers) {
+      for (const l of s.params.listen) {
+        const list = byPort.get(l.port) ?? [];
+        if (!list.includes(s)) list.push(s);
+        byPort.set(l.port, list);
+      }
+    }
+    const listeners: Listener[] = [];
+    for (const [port, list] of byPort) {
+      const entries = list.flatMap((s) => s.params.listen.filter((l) => l.port === port).map((l) => ({ s, l })));
+      const wildcard = entries.some((e) => wildcards.has(e.l.host));
+      const hosts = wildcard ? ['0.0.0.0'] : [...new Set(entries.map((e) => e.l.host))];
+      for (const host of hosts) {
+        const any = new VirtualHosts<CompiledServer>();
+        const byAddress = new Map<string, VirtualHosts<CompiledServer>>();
+        for (const { s, l } of entries) {
+          const isWild = wildcards.has(l.host);
+          let target: VirtualHosts<CompiledServer>;
+          if (isWild || (!wildcard && l.host === host)) target = any;
+          else if (wildcard) {
+            target = byAddress.get(l.host) ?? new VirtualHosts<CompiledServer>();
+            byAddress.set(l.host, target);
+          } else continue;
+          target.add(s.params.serverNames, s, l.defaultServer);
+        }
+        diagnostics.push(...any.diagnostics, ...[...byAddress.values()].flatMap((v) => v.diagnostics));
+        listeners.push({ host, port, any, byAddress });
+      }
+    }
+    return { proxy: new HttpProxy(listeners, pools, opts.signature ?? defaultSignature), diagnostics };
+  }
+
+  /** Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound. */
+  async listen(): Promise<void> {
+    try {
+      for (const l of this.#listeners) await this.#bind(l);
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** The bound addresses, in listener order. */
+  addresses(): BoundAddress[] {
+    return this.#listeners.map((l) => ({
+      host: l.host,
+      requestedPort: l.port,
+      port: (l.server?.address() as AddressInfo | null)?.port ?? l.port,
+    }));
+  }
+
+  /** Stops accepting, closes client connections and the idle upstream connections. */
+  async close(): Promise<void> {
+    for (const p of this.#pools) p.close();
+    await Promise.all(
+      this.#listeners.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            const s = l.server;
+            l.server = undefined;
+            if (s === undefined) {
+              resolve();
+              return;
+            }
+            s.close(() => {
+              resolve();
+            });
+            s.closeAllConnections();
+          }),
+      ),
+    );
+  }
+
+  #bind(l: Listener): Promise<void> {
+    // nginx: keepalive_timeout 75s, client_header_timeout 60s; no whole-request deadline.
+    const server = createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 });
+    l.server = server;
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(l, req, res, undefined);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined);
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket as never);
+      res.on('finish', () => socket.end());
+      this.#handle(l, req, res, head);
+    });
+    server.on('clientError', (_err: Error, socket: Duplex) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(l.port, l.host, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  #handle(l: Listener, req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | undefined): void {
+    const vhosts = l.byAddress.size > 0 ? (l.byAddress.get(req.socket.localAddress ?? '') ?? l.any) : l.any;
+    const hostHeader = req.headers.host;
+    const server = vhosts.find(hostHeader);
+    const target = parseTarget(req.url ?? '/');
+    if (server === undefined || target.uri === undefined) {
+      sendPage(res, 400, this.#signature);
+      return;
+    }
+    const loc = server.locations.find(target.uri);
+    const host = hostHeader === undefined ? '' : normalizeHost(hostHeader);
+    const pass = loc?.params.proxyPass;
+    const vars: RequestVars = {
+      req,
+      host: host === '' ? server.name : host,
+      uri: target.uri,
+      args: target.args,
+      proxyHost: pass === undefined ? '' : proxyHostOf(pass.upstream),
+      serverName: server.name,
+    };
+    if (loc?.returnText !== undefined && loc.params.return !== undefined) {
+      sendReturn(res, loc.params.return.code, loc.returnText, vars, this.#signature);
+      return;
+    }
+    if (loc?.route === undefined || pass === undefined) {
+      sendPage(res, 404, this.#signature);
+      return;
+    }
+    const uri = upstreamUri(req.url ?? '/', target.uri, target.args, loc.params.path, loc.prefixMatch, pass.uri);
+    new ProxyRequest(loc.route, req, res, vars, uri, upgradeHead).start();
+  }
+}
+
+/** `$proxy_host`: the upstream name, or `host:port` with the default port 80 left out. */
+export function proxyHostOf(upstream: string): string {
+  return upstream.endsWith(':80') ? upstream.slice(0, -3) : upstream;
+}

@@ -1,0 +1,158 @@
+/**
+ * `npm run bench`: wrk against nginx, HAProxy and Tandem's HTTP data path in front of the same
+ * upstream on loopback, one worker/thread each, upstream keep-alive on for all
+ * (reference/performance.md §2). Prints requests/s, p50/p99 latency, RSS and the ratio to nginx.
+ * Not a test: figures depend on the host. Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? '10');
+const connections = Number(process.env.BENCH_CONNECTIONS ?? '50');
+const threads = Number(process.env.BENCH_THREADS ?? '1');
+const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
+const children: ChildProcess[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => {
+        resolve(typeof a === 'object' && a !== null ? a.port : 0);
+      });
+    });
+  });
+}
+
+function start(cmd: string, args: string[]): ChildProcess {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return child;
+}
+
+function nginxConf(name: string, body: string): string {
+  const path = join(dir, `${name}.conf`);
+  writeFileSync(
+    path,
+    `worker_processes 1; daemon off; master_process off; pid ${dir}/${name}.pid; error_log ${dir}/${name}.err;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000; client_body_temp_path ${dir}; proxy_temp_path ${dir};
+  fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+${body} }\n`,
+  );
+  return path;
+}
+
+async function waitListening(port: number): Promise<void> {
+  const { connect } = await import('node:net');
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => {
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listening on ${port}`);
+}
+
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m === null ? 0 : Number(m[1]) / 1024;
+}
+
+function toMs(v: string, unit: string): number {
+  const n = Number(v);
+  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n;
+}
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  rss: number;
+  errors: string;
+}
+
+function wrk(name: string, port: number, pid: number | undefined, duration: number): Result {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/`];
+  const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
+  const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const errors = [/Socket errors:[^\n]*/.exec(out)?.[0], /Non-2xx[^\n]*/.exec(out)?.[0]].filter(Boolean).join('; ');
+  return {
+    name,
+    rps,
+    p50: p50 === null ? 0 : toMs(p50[1] ?? '0', p50[2] ?? 'ms'),
+    p99: p99 === null ? 0 : toMs(p99[1] ?? '0', p99[2] ?? 'ms'),
+    rss: rssMb(pid),
+    errors,
+  };
+}
+
+async function main(): Promise<void> {
+  const [up, ng, ha, td] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  start('nginx', ['-p', dir, '-c', nginxConf('upstream', `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } }`)]);
+  const proxyConf = `upstream backend { server 127.0.0.1:${up}; keepalive 64; keepalive_requests 100000; }
+  server { listen 127.0.0.1:${ng}; location / { proxy_pass http://backend; proxy_http_version 1.1;
+    proxy_set_header Connection ""; } }`;
+  const nginx = start('nginx', ['-p', dir, '-c', nginxConf('proxy', proxyConf)]);
+  const haCfg = join(dir, 'haproxy.cfg');
+  writeFileSync(
+    haCfg,
+    `global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n` +
+      `  option http-keep-alive\n  http-reuse always\nfrontend f\n  bind 127.0.0.1:${ha}\n  default_backend b\n` +
+      `backend b\n  server s1 127.0.0.1:${up}\n`,
+  );
+  const haproxy = start('haproxy', ['-db', '-f', haCfg]);
+  const child = fileURLToPath(new URL('./tandem-child.js', import.meta.url));
+  const tandem = start(process.execPath, [child, String(up)]);
+  void td;
+  const tandemPort = await new Promise<number>((resolve) => {
+    tandem.stdout?.once('data', (d: Buffer) => {
+      resolve(Number(d.toString().trim()));
+    });
+  });
+  for (const p of [up, ng, ha, tandemPort]) await waitListening(p);
+  const targets: [string, number, number | undefined][] = [
+    ['nginx 1.22 (keepalive 64)', ng, nginx.pid],
+    ['HAProxy (http-reuse always)', ha, haproxy.pid],
+    ['Tandem (own HTTP/1.1 pool)', tandemPort, tandem.pid],
+  ];
+  const results: Result[] = [];
+  for (const [name, port, pid] of targets) {
+    wrk(name, port, pid, 2); // warm-up
+    results.push(wrk(name, port, pid, seconds));
+  }
+  const base = results[0]?.rps ?? 1;
+  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(30) : x.padStart(10))).join(' ');
+  console.log(`wrk -t${threads} -c${connections} -d${seconds}s, upstream: nginx return 200 "ok" (one worker)`);
+  console.log(line(['target', 'req/s', 'x nginx', 'p50 ms', 'p99 ms', 'RSS MB']));
+  for (const r of results) {
+    const cols = [r.name, r.rps.toFixed(0), (r.rps / base).toFixed(3), r.p50.toFixed(2), r.p99.toFixed(2), r.rss.toFixed(1)];
+    console.log(line(cols) + (r.errors === '' ? '' : `  (${r.errors})`));
+  }
+}
+
+try {
+  await main();
+} finally {
+  for (const c of children) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  rmSync(dir, { recursive: true, force: true });
+}
