@@ -89,12 +89,20 @@ interface Result {
 }
 
 function wrk(name: string, port: number, pid: number | undefined, duration: number): Result {
-  const args = [`-t${threads}`, `-c${connections}`, `-d${duration}s`, '--latency', `http://127.0.0.1:${port}/`];
+  const args = [
+    `-t${threads}`,
+    `-c${connections}`,
+    `-d${duration}s`,
+    '--latency',
+    `http://127.0.0.1:${port}/`,
+  ];
   const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const errors = [/Socket errors:[^\n]*/.exec(out)?.[0], /Non-2xx[^\n]*/.exec(out)?.[0]].filter(Boolean).join('; ');
+  const errors = [/Socket errors:[^\n]*/.exec(out)?.[0], /Non-2xx[^\n]*/.exec(out)?.[0]]
+    .filter(Boolean)
+    .join('; ');
   return {
     name,
     rps,
@@ -106,8 +114,13 @@ function wrk(name: string, port: number, pid: number | undefined, duration: numb
 }
 
 async function main(): Promise<void> {
-  const [up, ng, ha, td] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  start('nginx', ['-p', dir, '-c', nginxConf('upstream', `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } }`)]);
+  const [up, ng, ha] = [await freePort(), await freePort(), await freePort()];
+  start('nginx', [
+    '-p',
+    dir,
+    '-c',
+    nginxConf('upstream', `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } }`),
+  ]);
   const proxyConf = `upstream backend { server 127.0.0.1:${up}; keepalive 64; keepalive_requests 100000; }
   server { listen 127.0.0.1:${ng}; location / { proxy_pass http://backend; proxy_http_version 1.1;
     proxy_set_header Connection ""; } }`;
@@ -122,7 +135,6 @@ async function main(): Promise<void> {
   const haproxy = start('haproxy', ['-db', '-f', haCfg]);
   const child = fileURLToPath(new URL('./tandem-child.js', import.meta.url));
   const tandem = start(process.execPath, [child, String(up)]);
-  void td;
   const tandemPort = await new Promise<number>((resolve) => {
     tandem.stdout?.once('data', (d: Buffer) => {
       resolve(Number(d.toString().trim()));
@@ -141,10 +153,19 @@ async function main(): Promise<void> {
   }
   const base = results[0]?.rps ?? 1;
   const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(30) : x.padStart(10))).join(' ');
-  console.log(`wrk -t${threads} -c${connections} -d${seconds}s, upstream: nginx return 200 "ok" (one worker)`);
+  console.log(
+    `wrk -t${threads} -c${connections} -d${seconds}s, upstream: nginx return 200 "ok" (one worker)`,
+  );
   console.log(line(['target', 'req/s', 'x nginx', 'p50 ms', 'p99 ms', 'RSS MB']));
   for (const r of results) {
-    const cols = [r.name, r.rps.toFixed(0), (r.rps / base).toFixed(3), r.p50.toFixed(2), r.p99.toFixed(2), r.rss.toFixed(1)];
+    const cols = [
+      r.name,
+      r.rps.toFixed(0),
+      (r.rps / base).toFixed(3),
+      r.p50.toFixed(2),
+      r.p99.toFixed(2),
+      r.rss.toFixed(1),
+    ];
     console.log(line(cols) + (r.errors === '' ? '' : `  (${r.errors})`));
   }
 }

@@ -7,7 +7,14 @@ import { createNextUpstreamDecider } from './next-upstream.js';
 import type { ProxyRoute } from './proxy-request.js';
 import { compileHead } from './request-head.js';
 import { compileTemplate, type Template } from './variables.js';
-import type { DecideNext, HttpServerParams, LocationParams, NextUpstreamParams, ProxyPassParams, UpstreamPicker } from './types.js';
+import type {
+  DecideNext,
+  HttpServerParams,
+  LocationParams,
+  NextUpstreamParams,
+  ProxyPassParams,
+  UpstreamPicker,
+} from './types.js';
 
 /** What the caller supplies besides the server blocks. */
 export interface HttpProxyOptions {
@@ -63,7 +70,11 @@ export function compileServers(opts: HttpProxyOptions): {
     });
     const built = LocationMatcher.build(compiled);
     diagnostics.push(...built.diagnostics);
-    return { params, name: params.serverNames.find((n) => !n.startsWith('~')) ?? '', locations: built.matcher };
+    return {
+      params,
+      name: params.serverNames.find((n) => !n.startsWith('~')) ?? '',
+      locations: built.matcher,
+    };
   });
   return { servers, pools: [...pools.values()].filter((p) => p !== undefined), diagnostics };
 
@@ -76,7 +87,9 @@ export function compileServers(opts: HttpProxyOptions): {
     if (loc.proxyPass === undefined) return {};
     const picker = opts.pickerFor(loc.proxyPass);
     if (picker === undefined) {
-      diagnostics.push(configError('http.host-not-found', `host not found in upstream "${loc.proxyPass.upstream}"`));
+      diagnostics.push(
+        configError('http.host-not-found', `host not found in upstream "${loc.proxyPass.upstream}"`),
+      );
       return {};
     }
     if (!pools.has(picker)) {

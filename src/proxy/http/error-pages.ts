@@ -67,7 +67,12 @@ export function errorPage(status: number, signature: string = defaultSignature):
 }
 
 /** Answers with nginx's page for `status` (or an empty body when it has none). */
-export function sendPage(res: ServerResponse, status: number, signature: string, extra: readonly string[] = []): void {
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  signature: string,
+  extra: readonly string[] = [],
+): void {
   if (res.headersSent) {
     res.destroy();
     return;

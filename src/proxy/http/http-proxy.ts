@@ -61,7 +61,9 @@ export class HttpProxy {
     }
     const listeners: Listener[] = [];
     for (const [port, list] of byPort) {
-      const entries = list.flatMap((s) => s.params.listen.filter((l) => l.port === port).map((l) => ({ s, l })));
+      const entries = list.flatMap((s) =>
+        s.params.listen.filter((l) => l.port === port).map((l) => ({ s, l })),
+      );
       const wildcard = entries.some((e) => wildcards.has(e.l.host));
       const hosts = wildcard ? ['0.0.0.0'] : [...new Set(entries.map((e) => e.l.host))];
       for (const host of hosts) {
@@ -136,7 +138,7 @@ export class HttpProxy {
       socket.on('error', () => undefined);
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;
-      res.assignSocket(socket as never);
+      res.assignSocket(req.socket);
       res.on('finish', () => socket.end());
       this.#handle(l, req, res, head);
     });
@@ -181,7 +183,14 @@ export class HttpProxy {
       sendPage(res, 404, this.#signature);
       return;
     }
-    const uri = upstreamUri(req.url ?? '/', target.uri, target.args, loc.params.path, loc.prefixMatch, pass.uri);
+    const uri = upstreamUri(
+      req.url ?? '/',
+      target.uri,
+      target.args,
+      loc.params.path,
+      loc.prefixMatch,
+      pass.uri,
+    );
     new ProxyRequest(loc.route, req, res, vars, uri, upgradeHead).start();
   }
 }

@@ -37,10 +37,16 @@ export class LocationMatcher<T> {
     for (const loc of locations) {
       if (loc.match === '~' || loc.match === '~*') {
         try {
-          m.#regexes.push({ re: new RegExp(pcreToJs(loc.path), loc.match === '~*' ? 'i' : ''), value: loc.value });
+          m.#regexes.push({
+            re: new RegExp(pcreToJs(loc.path), loc.match === '~*' ? 'i' : ''),
+            value: loc.value,
+          });
         } catch (err) {
           diagnostics.push(
-            configError('http.location-regex', `pcre_compile() failed: ${(err as Error).message} in "${loc.path}"`),
+            configError(
+              'http.location-regex',
+              `pcre_compile() failed: ${(err as Error).message} in "${loc.path}"`,
+            ),
           );
         }
         continue;

@@ -1,13 +1,26 @@
-import { STATUS_CODES, type IncomingMessage, type OutgoingHttpHeader, type ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { pumpBody, readWholeBody } from './request-body.js';
+import { clientHeaders, statusFailures } from './response-headers.js';
 import type { Logger } from '../../core/logger.js';
 import { sendPage } from './error-pages.js';
 import type { KeepalivePool } from './keepalive-pool.js';
 import { buildHead, type HeadTemplate } from './request-head.js';
 import type { ResponseHead, ResponseSink } from './response-parser.js';
-import { invalidHeaderMessage, noLiveUpstreams, socketErrorMessage, timeoutMessage } from './upstream-errors.js';
+import {
+  invalidHeaderMessage,
+  noLiveUpstreams,
+  socketErrorMessage,
+  timeoutMessage,
+} from './upstream-errors.js';
 import { type ConnectionOwner, UpstreamConnection } from './upstream-connection.js';
 import { startTunnel } from './tunnel.js';
-import type { DecideNext, FailureKind, LocationParams, PeerLease, PickSession, UpstreamPicker } from './types.js';
+import type {
+  DecideNext,
+  LocationParams,
+  PeerLease,
+  PickSession,
+  UpstreamPicker,
+} from './types.js';
 import { evaluateKey, type RequestVars } from './variables.js';
 
 /** Everything a proxying location needs at request time, compiled once per config. */
@@ -24,35 +37,6 @@ export interface ProxyRoute {
   /** Largest chunked body buffered for an HTTP/1.0 upstream (nginx client_max_body_size). */
   readonly maxBodyBytes: number;
 }
-
-/** Response headers nginx never passes from the upstream (hop-by-hop, and proxy_hide_header defaults). */
-const hiddenResponseHeaders = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'upgrade',
-  'date',
-  'server',
-  'x-pad',
-  'x-accel-expires',
-  'x-accel-redirect',
-  'x-accel-limit-rate',
-  'x-accel-buffering',
-  'x-accel-charset',
-]);
-
-const statusFailures: Readonly<Record<number, FailureKind>> = {
-  500: 'http_500',
-  502: 'http_502',
-  503: 'http_503',
-  504: 'http_504',
-  403: 'http_403',
-  404: 'http_404',
-  429: 'http_429',
-};
 
 type Phase = 'body-in' | 'connecting' | 'sending' | 'header' | 'body' | 'tunnel' | 'done';
 
@@ -134,22 +118,18 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
 
   #readBody(limit: number): void {
     this.#phase = 'body-in';
-    const chunks: Buffer[] = [];
-    let size = 0;
-    this.#req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        this.#req.removeAllListeners('data');
+    readWholeBody(
+      this.#req,
+      limit,
+      (body) => {
+        if (this.#phase !== 'body-in') return;
+        this.#body = body;
+        this.#next();
+      },
+      () => {
         this.#finishWithPage(413);
-        return;
-      }
-      chunks.push(c);
-    });
-    this.#req.on('end', () => {
-      if (this.#phase !== 'body-in') return;
-      this.#body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      this.#next();
-    });
+      },
+    );
   }
 
   /** nginx `ngx_http_upstream_connect`: asks the balancer for a peer and connects or reuses. */
@@ -183,7 +163,8 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     const loc = this.#route.location;
     conn.socket.setTimeout(loc.sendTimeoutMs);
     conn.parser.reset(this, this.#method);
-    const framing = this.#body !== undefined ? this.#body.length : this.#streamBody ? this.#streamFraming() : undefined;
+    const framing =
+      this.#body !== undefined ? this.#body.length : this.#streamBody ? this.#streamFraming() : undefined;
     const head = buildHead(this.#route.head, this.#vars, this.#method, this.#uri, framing);
     this.#requestSent = true;
     let flushed: boolean;
@@ -194,7 +175,16 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       conn.socket.uncork();
     } else flushed = conn.socket.write(head, 'latin1');
     if (this.#streamBody) {
-      this.#pumpBody(conn, framing === 'chunked');
+      this.#bodyTouched = true;
+      pumpBody(
+        this.#req,
+        conn.socket,
+        framing === 'chunked',
+        () => conn === this.#conn,
+        (done) => {
+          if (this.#phase === 'sending') this.#awaitHeader(conn, done);
+        },
+      );
       return;
     }
     this.#awaitHeader(conn, flushed);
@@ -211,29 +201,6 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     else conn.socket.once('drain', () => conn.socket.setTimeout(this.#route.location.readTimeoutMs));
   }
 
-  /** Streams a large request body with backpressure; it can no longer be replayed once read. */
-  #pumpBody(conn: UpstreamConnection, chunked: boolean): void {
-    const req = this.#req;
-    this.#bodyTouched = true;
-    const onDrain = (): void => {
-      req.resume();
-    };
-    conn.socket.on('drain', onDrain);
-    req.on('data', (c: Buffer) => {
-      if (conn !== this.#conn) return;
-      const ok = chunked
-        ? conn.socket.write(`${c.length.toString(16)}\r\n`) && conn.socket.write(c) && conn.socket.write('\r\n')
-        : conn.socket.write(c);
-      if (!ok) req.pause();
-    });
-    req.on('end', () => {
-      if (conn !== this.#conn) return;
-      conn.socket.removeListener('drain', onDrain);
-      const flushed = chunked ? conn.socket.write('0\r\n\r\n') : true;
-      if (this.#phase === 'sending') this.#awaitHeader(conn, flushed);
-    });
-  }
-
   /** @internal ConnectionOwner: bytes from the upstream. */
   onData(chunk: Buffer): void {
     const conn = this.#conn;
@@ -246,7 +213,8 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       return;
     }
     if (this.#phase === 'tunnel') this.#tunnel(conn);
-    else if (this.#phase === 'done' && this.#conn === conn) this.#complete(conn, conn.parser.leftover === undefined);
+    else if (this.#phase === 'done' && this.#conn === conn)
+      this.#complete(conn, conn.parser.leftover === undefined);
   }
 
   /** @internal ResponseSink: the response head arrived. */
@@ -275,16 +243,13 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     }
     this.#phase = 'body';
     this.#reusable = head.keepAlive && this.#route.head.mayKeepAlive && this.#route.pool !== undefined;
-    const out: OutgoingHttpHeader[] = [];
-    const h = head.headers;
-    for (let i = 0; i + 1 < h.length; i += 2) {
-      const name = h[i] ?? '';
-      if (hiddenResponseHeaders.has(name.toLowerCase())) continue;
-      out.push(name, h[i + 1] ?? '');
-    }
-    out.push('Server', this.#route.signature);
+    const out = clientHeaders(head.headers, this.#route.signature);
     try {
-      this.#res.writeHead(head.status, head.reason === '' ? (STATUS_CODES[head.status] ?? '') : head.reason, out as unknown as string[]);
+      this.#res.writeHead(
+        head.status,
+        head.reason === '' ? (STATUS_CODES[head.status] ?? '') : head.reason,
+        out,
+      );
     } catch {
       this.#fail('invalid_header', invalidHeaderMessage('invalid_header'), false);
     }
@@ -308,7 +273,9 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       clientHead: this.#upgradeHead,
       idleTimeoutMs: this.#route.location.readTimeoutMs,
       signature: this.#route.signature,
-      onEnd: () => lease.release('ok'),
+      onEnd: () => {
+        lease.release('ok');
+      },
     });
   }
 
@@ -347,7 +314,11 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
         return;
       case 'sending':
       case 'header':
-        this.#fail('error', socketErrorMessage(err, this.#phase === 'sending' ? 'sending' : 'header'), conn.reused);
+        this.#fail(
+          'error',
+          socketErrorMessage(err, this.#phase === 'sending' ? 'sending' : 'header'),
+          conn.reused,
+        );
         return;
       case 'body':
         if (err === undefined && conn.parser.endOfStream()) {

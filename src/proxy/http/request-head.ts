@@ -55,9 +55,12 @@ export function compileHead(loc: LocationParams): { head: HeadTemplate; diagnost
   for (const lower of defaultNames) {
     if (skip.has(lower)) continue;
     skip.add(lower);
-    if (lower === 'host') headers.push({ name: 'Host', value: [(v: RequestVars) => v.proxyHost], body: false });
-    else if (lower === 'connection') headers.push({ name: defaults[lower] ?? lower, value: 'close', body: false });
-    else if (lower === 'content-length') headers.push({ name: 'Content-Length', value: bodyLength, body: true });
+    if (lower === 'host')
+      headers.push({ name: 'Host', value: [(v: RequestVars) => v.proxyHost], body: false });
+    else if (lower === 'connection')
+      headers.push({ name: defaults[lower] ?? lower, value: 'close', body: false });
+    else if (lower === 'content-length')
+      headers.push({ name: 'Content-Length', value: bodyLength, body: true });
   }
   const mayKeepAlive = connection !== undefined && !/close/i.test(connection) && loc.httpVersion === '1.1';
   return {

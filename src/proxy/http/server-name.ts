@@ -22,7 +22,8 @@ export class VirtualHosts<T> {
   add(names: readonly string[], value: T, isDefault: boolean): void {
     this.#first ??= value;
     if (isDefault) {
-      if (this.#default !== undefined) this.diagnostics.push(configError('http.duplicate-default', 'a duplicate default server'));
+      if (this.#default !== undefined)
+        this.diagnostics.push(configError('http.duplicate-default', 'a duplicate default server'));
       else this.#default = value;
     }
     for (const raw of names) this.#addName(raw, value);
@@ -36,7 +37,12 @@ export class VirtualHosts<T> {
       try {
         this.#regexes.push({ re: new RegExp(pcreToJs(raw.slice(1)), 'i'), value });
       } catch (err) {
-        this.diagnostics.push(configError('http.server-name-regex', `pcre_compile() failed: ${(err as Error).message} in "${raw}"`));
+        this.diagnostics.push(
+          configError(
+            'http.server-name-regex',
+            `pcre_compile() failed: ${(err as Error).message} in "${raw}"`,
+          ),
+        );
       }
       return;
     }
@@ -51,7 +57,11 @@ export class VirtualHosts<T> {
       this.diagnostics.push(configError('http.server-name', `invalid server name or wildcard "${raw}"`));
     } else if (this.#exact.has(name)) {
       // nginx: a warning, the first server keeps the name.
-      this.diagnostics.push({ severity: 'warning', code: 'http.server-name-conflict', message: `conflicting server name "${raw}", ignored` });
+      this.diagnostics.push({
+        severity: 'warning',
+        code: 'http.server-name-conflict',
+        message: `conflicting server name "${raw}", ignored`,
+      });
     } else this.#exact.set(name, value);
   }
 
@@ -65,8 +75,10 @@ export class VirtualHosts<T> {
     const name = normalizeHost(host);
     const exact = this.#exact.get(name);
     if (exact !== undefined) return exact;
-    for (const w of this.#leading) if (name.endsWith(w.suffix) && name.length > w.suffix.length) return w.value;
-    for (const w of this.#trailing) if (name.startsWith(w.prefix) && name.length > w.prefix.length) return w.value;
+    for (const w of this.#leading)
+      if (name.endsWith(w.suffix) && name.length > w.suffix.length) return w.value;
+    for (const w of this.#trailing)
+      if (name.startsWith(w.prefix) && name.length > w.prefix.length) return w.value;
     for (const r of this.#regexes) if (r.re.test(name)) return r.value;
     return this.#default ?? this.#first;
   }

@@ -1,11 +1,10 @@
 import type { ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ResponseHead } from './response-parser.js';
 
 /** What an upgraded connection (101 Switching Protocols) is made of. */
 export interface TunnelParams {
-  readonly client: Duplex;
+  readonly client: Socket;
   /** The ServerResponse created for the upgrade request; detached before raw bytes are written. */
   readonly res: ServerResponse;
   readonly upstream: Socket;
@@ -29,9 +28,8 @@ export interface TunnelParams {
  */
 export function startTunnel(p: TunnelParams): void {
   const { client, upstream } = p;
-  const clientSocket = client as Socket;
-  if (clientSocket.setNoDelay !== undefined) clientSocket.setNoDelay(true);
-  p.res.detachSocket(clientSocket);
+  client.setNoDelay(true);
+  p.res.detachSocket(client);
   let head = `HTTP/1.1 101 ${p.head.reason === '' ? 'Switching Protocols' : p.head.reason}\r\nServer: ${p.signature}\r\n`;
   const h = p.head.headers;
   for (let i = 0; i + 1 < h.length; i += 2) {
@@ -55,7 +53,7 @@ export function startTunnel(p: TunnelParams): void {
   upstream.on('error', closeBoth);
   client.on('close', closeBoth);
   upstream.on('close', closeBoth);
-  if (clientSocket.setTimeout !== undefined) clientSocket.setTimeout(p.idleTimeoutMs, closeBoth);
+  client.setTimeout(p.idleTimeoutMs, closeBoth);
   upstream.setTimeout(p.idleTimeoutMs, closeBoth);
   upstream.pipe(client);
   client.pipe(upstream);

@@ -27,7 +27,7 @@ function remoteAddr(v: RequestVars): string {
 /** `$proxy_add_x_forwarded_for`: the client's XFF values joined with ", ", then `$remote_addr`. */
 function addXff(v: RequestVars): string {
   const xff = v.req.headers['x-forwarded-for'];
-  return xff === undefined || xff === '' ? remoteAddr(v) : `${xff}, ${remoteAddr(v)}`;
+  return xff === undefined || xff === '' ? remoteAddr(v) : `${String(xff)}, ${remoteAddr(v)}`;
 }
 
 const builtins: Readonly<Record<string, Getter>> = {
@@ -82,7 +82,8 @@ export function compileTemplate(text: string): { template: Template; diagnostics
     if (m.index > last) parts.push(text.slice(last, m.index));
     const name = m[1] ?? m[2] ?? '';
     const getter = variableGetter(name);
-    if (getter === undefined) diagnostics.push(configError('http.unknown-variable', `unknown "${name}" variable`));
+    if (getter === undefined)
+      diagnostics.push(configError('http.unknown-variable', `unknown "${name}" variable`));
     else parts.push(getter);
     last = m.index + m[0].length;
   }

@@ -1,4 +1,10 @@
-import type { KeepaliveParams, PeerLease, PeerOutcome, PickSession, UpstreamPicker } from '../../../../src/proxy/http/types.js';
+import type {
+  KeepaliveParams,
+  PeerLease,
+  PeerOutcome,
+  PickSession,
+  UpstreamPicker,
+} from '../../../../src/proxy/http/types.js';
 
 /** A peer of the test picker. */
 export interface TestPeer {
@@ -17,7 +23,11 @@ export interface RecordingPicker extends UpstreamPicker {
  * tried at most once per request, tries start at the peer count (capped by the tries limit) and
  * a single-peer upstream drops to zero tries on release, as `free_rr` does.
  */
-export function roundRobinPicker(name: string, peers: readonly TestPeer[], keepalive?: KeepaliveParams): RecordingPicker {
+export function roundRobinPicker(
+  name: string,
+  peers: readonly TestPeer[],
+  keepalive?: KeepaliveParams,
+): RecordingPicker {
   let cursor = 0;
   const releases: { name: string; outcome: PeerOutcome }[] = [];
   const picker: RecordingPicker = {
