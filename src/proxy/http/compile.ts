@@ -29,7 +29,7 @@ export interface HttpProxyOptions {
   readonly signature?: string;
   /** Request bodies up to this many bytes are buffered for retries (default 64 KiB). */
   readonly bodyBufferBytes?: number;
-  /** Largest chunked body buffered for an HTTP/1.0 upstream (default 1 MiB, nginx client_max_body_size). */
+  /** nginx `client_max_body_size` (default 1 MiB; 0 = unlimited): larger request bodies get 413. */
   readonly maxBodyBytes?: number;
   /** Replaces nginx's next-upstream rule (default {@link createNextUpstreamDecider}). */
   readonly decideNext?: (params: NextUpstreamParams) => DecideNext;

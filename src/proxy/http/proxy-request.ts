@@ -14,13 +14,7 @@ import {
 } from './upstream-errors.js';
 import { type ConnectionOwner, UpstreamConnection } from './upstream-connection.js';
 import { startTunnel } from './tunnel.js';
-import type {
-  DecideNext,
-  LocationParams,
-  PeerLease,
-  PickSession,
-  UpstreamPicker,
-} from './types.js';
+import type { DecideNext, LocationParams, PeerLease, PickSession, UpstreamPicker } from './types.js';
 import { evaluateKey, type RequestVars } from './variables.js';
 
 /** Everything a proxying location needs at request time, compiled once per config. */
@@ -34,7 +28,7 @@ export interface ProxyRoute {
   readonly signature: string;
   /** Request bodies up to this size are buffered so a failed attempt can be retried (nginx client_body_buffer_size). */
   readonly bodyBufferBytes: number;
-  /** Largest chunked body buffered for an HTTP/1.0 upstream (nginx client_max_body_size). */
+  /** nginx `client_max_body_size` (0 = unlimited): larger bodies get 413. */
   readonly maxBodyBytes: number;
 }
 
@@ -107,9 +101,16 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       this.#next();
       return;
     }
-    const mustBuffer = te !== undefined && this.#route.head.version === '1.0';
-    if (length >= 0 && length <= this.#route.bodyBufferBytes) this.#readBody(length);
-    else if (mustBuffer) this.#readBody(this.#route.maxBodyBytes);
+    const max = this.#route.maxBodyBytes;
+    if (max > 0 && length > max) {
+      this.#finishWithPage(413); // nginx client_max_body_size, checked on Content-Length up front
+      return;
+    }
+    // nginx buffers every request body (proxy_request_buffering on) and sends it with a length.
+    // Tandem does so for chunked bodies and bodies up to bodyBufferBytes; larger known-length
+    // bodies stream (as with proxy_request_buffering off) and cannot be replayed once read.
+    if (te !== undefined) this.#readBody(max > 0 ? max : Number.MAX_SAFE_INTEGER);
+    else if (length <= this.#route.bodyBufferBytes) this.#readBody(length);
     else {
       this.#streamBody = true;
       this.#next();
@@ -164,7 +165,11 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     conn.socket.setTimeout(loc.sendTimeoutMs);
     conn.parser.reset(this, this.#method);
     const framing =
-      this.#body !== undefined ? this.#body.length : this.#streamBody ? this.#streamFraming() : undefined;
+      this.#body !== undefined
+        ? this.#body.length
+        : this.#streamBody
+          ? Number(this.#req.headers['content-length'])
+          : undefined;
     const head = buildHead(this.#route.head, this.#vars, this.#method, this.#uri, framing);
     this.#requestSent = true;
     let flushed: boolean;
@@ -179,7 +184,6 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       pumpBody(
         this.#req,
         conn.socket,
-        framing === 'chunked',
         () => conn === this.#conn,
         (done) => {
           if (this.#phase === 'sending') this.#awaitHeader(conn, done);
@@ -188,11 +192,6 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       return;
     }
     this.#awaitHeader(conn, flushed);
-  }
-
-  #streamFraming(): number | 'chunked' {
-    const cl = this.#req.headers['content-length'];
-    return cl !== undefined ? Number(cl) : 'chunked';
   }
 
   #awaitHeader(conn: UpstreamConnection, flushed: boolean): void {

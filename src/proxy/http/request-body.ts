@@ -33,14 +33,13 @@ export function readWholeBody(
 
 /**
  * Streams a request body to the upstream socket with backpressure both ways (nginx
- * `proxy_request_buffering off`), re-chunking it when it arrived chunked. `isCurrent` guards
+ * `proxy_request_buffering off`; only bodies with a Content-Length stream). `isCurrent` guards
  * against writing after the attempt was abandoned; `onEnd(flushed)` runs once the last byte was
  * handed to the socket.
  */
 export function pumpBody(
   req: IncomingMessage,
   socket: Socket,
-  chunked: boolean,
   isCurrent: () => boolean,
   onEnd: (flushed: boolean) => void,
 ): void {
@@ -50,14 +49,11 @@ export function pumpBody(
   socket.on('drain', onDrain);
   req.on('data', (c: Buffer) => {
     if (!isCurrent()) return;
-    const ok = chunked
-      ? socket.write(`${c.length.toString(16)}\r\n`) && socket.write(c) && socket.write('\r\n')
-      : socket.write(c);
-    if (!ok) req.pause();
+    if (!socket.write(c)) req.pause();
   });
   req.on('end', () => {
     socket.removeListener('drain', onDrain);
     if (!isCurrent()) return;
-    onEnd(chunked ? socket.write('0\r\n\r\n') : true);
+    onEnd(!socket.writableNeedDrain);
   });
 }
