@@ -2,7 +2,10 @@
  * `npm run bench`: wrk against nginx, HAProxy and Tandem's HTTP data path in front of the same
  * upstream on loopback, one worker/thread each, upstream keep-alive on for all
  * (reference/performance.md §2). Prints requests/s, p50/p99 latency, RSS and the ratio to nginx.
- * Not a test: figures depend on the host. Env: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50).
+ * Not a test: figures depend on the host. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
+ * BENCH_THREADS (wrk threads, 1: on 2 cores a second wrk thread starves the proxies),
+ * BENCH_ROUNDS (2, order alternating), BENCH_OPTIONS=1 to also measure http-proxy-3 with a
+ * keep-alive Agent and Node's http.request with an Agent (the data-path options of design.md §4).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '50');
 const threads = Number(process.env.BENCH_THREADS ?? '1');
+const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
+const options = process.env.BENCH_OPTIONS === '1';
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const children: ChildProcess[] = [];
 
@@ -113,6 +118,20 @@ function wrk(name: string, port: number, pid: number | undefined, duration: numb
   };
 }
 
+function childPort(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.stdout?.once('data', (d: Buffer) => {
+      resolve(Number(d.toString().trim()));
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+}
+
 async function main(): Promise<void> {
   const [up, ng, ha] = [await freePort(), await freePort(), await freePort()];
   start('nginx', [
@@ -133,40 +152,57 @@ async function main(): Promise<void> {
       `backend b\n  server s1 127.0.0.1:${up}\n`,
   );
   const haproxy = start('haproxy', ['-db', '-f', haCfg]);
-  const child = fileURLToPath(new URL('./tandem-child.js', import.meta.url));
-  const tandem = start(process.execPath, [child, String(up)]);
-  const tandemPort = await new Promise<number>((resolve) => {
-    tandem.stdout?.once('data', (d: Buffer) => {
-      resolve(Number(d.toString().trim()));
-    });
-  });
-  for (const p of [up, ng, ha, tandemPort]) await waitListening(p);
+  const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+  const tandem = start(process.execPath, [here('./tandem-child.js'), String(up)]);
   const targets: [string, number, number | undefined][] = [
     ['nginx 1.22 (keepalive 64)', ng, nginx.pid],
     ['HAProxy (http-reuse always)', ha, haproxy.pid],
-    ['Tandem (own HTTP/1.1 pool)', tandemPort, tandem.pid],
+    ['Tandem (own HTTP/1.1 pool)', await childPort(tandem), tandem.pid],
   ];
-  const results: Result[] = [];
-  for (const [name, port, pid] of targets) {
-    wrk(name, port, pid, 2); // warm-up
-    results.push(wrk(name, port, pid, seconds));
+  if (options) {
+    for (const [label, mode] of [
+      ['http-proxy-3 + keep-alive Agent', 'http-proxy-3'],
+      ['node http.request + Agent', 'node-http'],
+    ] as const) {
+      const c = start(process.execPath, [here('./option-child.js'), mode, String(up)]);
+      targets.push([label, await childPort(c), c.pid]);
+    }
   }
-  const base = results[0]?.rps ?? 1;
-  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(30) : x.padStart(10))).join(' ');
+  for (const [, p] of [['upstream', up], ...targets] as const) await waitListening(p);
+  const runs = new Map<string, Result[]>();
+  const ratios = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order so no target always runs first on a cold or busy host.
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    const byName = new Map<string, Result>();
+    for (const [name, port, pid] of order) {
+      wrk(name, port, pid, 2); // warm-up
+      const r = wrk(name, port, pid, seconds);
+      byName.set(name, r);
+      runs.set(name, [...(runs.get(name) ?? []), r]);
+    }
+    const base = byName.get(targets[0]?.[0] ?? '')?.rps ?? 1;
+    for (const [name, r] of byName) ratios.set(name, [...(ratios.get(name) ?? []), r.rps / base]);
+  }
+  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(32) : x.padStart(10))).join(' ');
   console.log(
-    `wrk -t${threads} -c${connections} -d${seconds}s, upstream: nginx return 200 "ok" (one worker)`,
+    `wrk -t${threads} -c${connections} -d${seconds}s x ${rounds} round(s); upstream: nginx return 200 "ok" (one worker); ` +
+      'medians, ratio = median of same-round ratios',
   );
-  console.log(line(['target', 'req/s', 'x nginx', 'p50 ms', 'p99 ms', 'RSS MB']));
-  for (const r of results) {
+  console.log(line(['target', 'req/s', 'x nginx', 'p50 ms', 'p99 ms', 'RSS MB', 'per round']));
+  for (const [name] of targets) {
+    const rs = runs.get(name) ?? [];
     const cols = [
-      r.name,
-      r.rps.toFixed(0),
-      (r.rps / base).toFixed(3),
-      r.p50.toFixed(2),
-      r.p99.toFixed(2),
-      r.rss.toFixed(1),
+      name,
+      median(rs.map((r) => r.rps)).toFixed(0),
+      median(ratios.get(name) ?? []).toFixed(3),
+      median(rs.map((r) => r.p50)).toFixed(2),
+      median(rs.map((r) => r.p99)).toFixed(2),
+      Math.max(...rs.map((r) => r.rss)).toFixed(1),
+      (ratios.get(name) ?? []).map((x) => x.toFixed(2)).join(' '),
     ];
-    console.log(line(cols) + (r.errors === '' ? '' : `  (${r.errors})`));
+    const errors = rs.map((r) => r.errors).filter((e) => e !== '');
+    console.log(line(cols) + (errors.length === 0 ? '' : `  (${errors.join('; ')})`));
   }
 }
 
