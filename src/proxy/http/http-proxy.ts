@@ -41,6 +41,7 @@ export class HttpProxy {
   readonly #listeners: Listener[];
   readonly #pools: KeepalivePool[];
   readonly #signature: string;
+  readonly #tunnels = new Set<Duplex>();
 
   private constructor(listeners: Listener[], pools: KeepalivePool[], signature: string) {
     this.#listeners = listeners;
@@ -105,26 +106,44 @@ export class HttpProxy {
     }));
   }
 
-  /** Stops accepting, closes client connections and the idle upstream connections. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting and closes idle client connections and cached upstream connections. In-flight
+   * requests and WebSocket tunnels get `graceMs` to finish (nginx's graceful shutdown on reload or
+   * QUIT); whatever remains after that is closed.
+   */
+  async close(graceMs = 0): Promise<void> {
     for (const p of this.#pools) p.close();
-    await Promise.all(
-      this.#listeners.map(
-        (l) =>
+    const servers = this.#listeners.flatMap((l) => (l.server === undefined ? [] : [l.server]));
+    for (const l of this.#listeners) l.server = undefined;
+    const closed = Promise.all(
+      servers.map(
+        (s) =>
           new Promise<void>((resolve) => {
-            const s = l.server;
-            l.server = undefined;
-            if (s === undefined) {
-              resolve();
-              return;
-            }
             s.close(() => {
               resolve();
             });
-            s.closeAllConnections();
+            s.closeIdleConnections();
           }),
       ),
     );
+    if (graceMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const tunnelsDone = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (this.#tunnels.size === 0) resolve();
+          else timer = setTimeout(check, 50);
+        };
+        check();
+      });
+      await Promise.race([
+        Promise.all([closed, tunnelsDone]),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const s of servers) s.closeAllConnections();
+    for (const t of this.#tunnels) t.destroy();
+    await closed;
   }
 
   #bind(l: Listener): Promise<void> {
@@ -135,6 +154,9 @@ export class HttpProxy {
       this.#handle(l, req, res, undefined);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Upgraded sockets leave the server's connection tracking; close() must still reach them.
+      this.#tunnels.add(socket);
+      socket.on('close', () => this.#tunnels.delete(socket));
       socket.on('error', () => undefined);
       const res = new ServerResponse(req);
       res.shouldKeepAlive = false;

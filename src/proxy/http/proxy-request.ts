@@ -1,5 +1,5 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { pumpBody, readWholeBody } from './request-body.js';
+import { planBody, pumpBody, readWholeBody } from './request-body.js';
 import { clientHeaders, statusFailures } from './response-headers.js';
 import type { Logger } from '../../core/logger.js';
 import { sendPage } from './error-pages.js';
@@ -8,6 +8,7 @@ import { buildHead, type HeadTemplate } from './request-head.js';
 import type { ResponseHead, ResponseSink } from './response-parser.js';
 import {
   invalidHeaderMessage,
+  logUpstreamError,
   noLiveUpstreams,
   socketErrorMessage,
   timeoutMessage,
@@ -56,7 +57,10 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
   #attempt = 0;
   #startedAt = 0;
   #body: Buffer | undefined;
-  #streamBody = false;
+  /** The Content-Length of a streamed body, or -1 when the body is buffered or absent. */
+  #streamLength = -1;
+  /** True once the whole request, body included, was handed to the socket (reuse needs it). */
+  #sentAll = false;
   #bodyTouched = false;
   #requestSent = false;
   #reusable = false;
@@ -93,27 +97,22 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     });
     this.#req.on('error', () => undefined); // the client going away is handled through res 'close'
     this.#startedAt = Date.now();
-    const te = this.#req.headers['transfer-encoding'];
-    const cl = this.#req.headers['content-length'];
-    const length = cl === undefined ? -1 : Number(cl);
-    if (te === undefined && length <= 0) {
-      if (cl !== undefined) this.#body = Buffer.alloc(0);
-      this.#next();
-      return;
-    }
-    const max = this.#route.maxBodyBytes;
-    if (max > 0 && length > max) {
-      this.#finishWithPage(413); // nginx client_max_body_size, checked on Content-Length up front
-      return;
-    }
-    // nginx buffers every request body (proxy_request_buffering on) and sends it with a length.
-    // Tandem does so for chunked bodies and bodies up to bodyBufferBytes; larger known-length
-    // bodies stream (as with proxy_request_buffering off) and cannot be replayed once read.
-    if (te !== undefined) this.#readBody(max > 0 ? max : Number.MAX_SAFE_INTEGER);
-    else if (length <= this.#route.bodyBufferBytes) this.#readBody(length);
-    else {
-      this.#streamBody = true;
-      this.#next();
+    const plan = planBody(this.#req, this.#route.bodyBufferBytes, this.#route.maxBodyBytes);
+    switch (plan.kind) {
+      case 'none':
+        if (plan.emptyLength) this.#body = Buffer.alloc(0);
+        this.#next();
+        return;
+      case 'too-large':
+        this.#finishWithPage(413);
+        return;
+      case 'buffer':
+        this.#readBody(plan.limit);
+        return;
+      case 'stream':
+        this.#streamLength = plan.length;
+        this.#next();
+        return;
     }
   }
 
@@ -137,6 +136,7 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
   #next(): void {
     this.#attempt++;
     this.#requestSent = false;
+    this.#sentAll = false;
     const lease = this.#session.next();
     if (lease === undefined) {
       this.#log(noLiveUpstreams, this.#route.picker.name);
@@ -164,12 +164,8 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     const loc = this.#route.location;
     conn.socket.setTimeout(loc.sendTimeoutMs);
     conn.parser.reset(this, this.#method);
-    const framing =
-      this.#body !== undefined
-        ? this.#body.length
-        : this.#streamBody
-          ? Number(this.#req.headers['content-length'])
-          : undefined;
+    const streaming = this.#streamLength >= 0;
+    const framing = this.#body !== undefined ? this.#body.length : streaming ? this.#streamLength : undefined;
     const head = buildHead(this.#route.head, this.#vars, this.#method, this.#uri, framing);
     this.#requestSent = true;
     let flushed: boolean;
@@ -179,18 +175,20 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       flushed = conn.socket.write(this.#body);
       conn.socket.uncork();
     } else flushed = conn.socket.write(head, 'latin1');
-    if (this.#streamBody) {
+    if (streaming) {
       this.#bodyTouched = true;
       pumpBody(
         this.#req,
         conn.socket,
         () => conn === this.#conn,
         (done) => {
+          this.#sentAll = true;
           if (this.#phase === 'sending') this.#awaitHeader(conn, done);
         },
       );
       return;
     }
+    this.#sentAll = true;
     this.#awaitHeader(conn, flushed);
   }
 
@@ -204,7 +202,7 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
   onData(chunk: Buffer): void {
     const conn = this.#conn;
     if (conn === undefined) return;
-    if (this.#phase === 'sending' && this.#streamBody) this.#phase = 'header'; // early response
+    if (this.#phase === 'sending') this.#phase = 'header'; // an early response to a streamed body
     if (!conn.parser.execute(chunk)) {
       const kind = conn.parser.error ?? 'invalid_header';
       if (this.#phase === 'header') this.#fail('invalid_header', invalidHeaderMessage(kind), false);
@@ -299,7 +297,8 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     this.#lease?.release('ok');
     this.#lease = undefined;
     const pool = this.#route.pool;
-    if (clean && this.#reusable && pool !== undefined && !conn.closed) pool.put(conn, Date.now());
+    if (clean && this.#sentAll && this.#reusable && pool !== undefined && !conn.closed)
+      pool.put(conn, Date.now());
     else conn.destroy();
   }
 
@@ -413,13 +412,7 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
   }
 
   #log(message: string, peer: string | undefined): void {
-    const req = this.#req;
-    this.#route.logger.error(message, {
-      client: req.socket.remoteAddress,
-      server: this.#vars.serverName,
-      request: `${this.#method} ${req.url ?? '/'} HTTP/${req.httpVersion}`,
-      upstream: `http://${peer ?? this.#route.picker.name}${this.#uri}`,
-      host: req.headers.host,
-    });
+    const r = this.#route;
+    logUpstreamError(r.logger, this.#req, this.#vars.serverName, peer ?? r.picker.name, this.#uri, message);
   }
 }

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../../core/logger.js';
 /**
  * nginx's wording for upstream failures in error.log, so operators' log alerts keep matching
  * (`ngx_http_upstream.c`, `ngx_event_connect.c`; errno numbers and texts as on Linux).
@@ -47,3 +49,24 @@ export function invalidHeaderMessage(kind: 'invalid_header' | 'too_big' | 'inval
 
 /** `no live upstreams while connecting to upstream`. */
 export const noLiveUpstreams = `no live upstreams ${phaseText.connecting}`;
+
+/**
+ * Logs an upstream error at `error` level with nginx's context fields (`client`, `server`,
+ * `request`, `upstream: "http://PEER/URI"`, `host`).
+ */
+export function logUpstreamError(
+  logger: Logger,
+  req: IncomingMessage,
+  serverName: string,
+  peer: string,
+  uri: string,
+  message: string,
+): void {
+  logger.error(message, {
+    client: req.socket.remoteAddress,
+    server: serverName,
+    request: `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`,
+    upstream: `http://${peer}${uri}`,
+    host: req.headers.host,
+  });
+}

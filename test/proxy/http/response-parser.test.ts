@@ -35,7 +35,7 @@ describe('upstream response parser', () => {
       const r = parse(chunked, step);
       assert.ok(r.ok);
       assert.equal(r.head?.framing, 'chunked');
-      assert.deepEqual(r.head?.headers, ['Transfer-Encoding', 'chunked', 'X-A', '1']);
+      assert.deepEqual(r.head.headers, ['Transfer-Encoding', 'chunked', 'X-A', '1']);
       assert.equal(r.body, 'hello world');
       assert.ok(r.ended);
       assert.ok(r.head.keepAlive);
@@ -43,7 +43,7 @@ describe('upstream response parser', () => {
     it(`reads Content-Length bodies split every ${step} bytes`, () => {
       const r = parse('HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc', step);
       assert.equal(r.head?.status, 404);
-      assert.equal(r.head?.reason, 'Not Found');
+      assert.equal(r.head.reason, 'Not Found');
       assert.equal(r.body, 'abc');
       assert.ok(r.ended);
     });
@@ -52,7 +52,7 @@ describe('upstream response parser', () => {
   it('skips 100 Continue and has no body for HEAD, 204 and 304', () => {
     const r = parse('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n', 3, 'HEAD');
     assert.equal(r.head?.status, 200);
-    assert.equal(r.head?.framing, 'none');
+    assert.equal(r.head.framing, 'none');
     assert.ok(r.ended);
     assert.equal(parse('HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n', 5).head?.framing, 'none');
   });
@@ -60,7 +60,7 @@ describe('upstream response parser', () => {
   it('reads an HTTP/1.0 body until close and does not keep the connection', () => {
     const r = parse('HTTP/1.0 200 OK\r\n\r\npartial', 4);
     assert.equal(r.head?.framing, 'close');
-    assert.equal(r.head?.keepAlive, false);
+    assert.equal(r.head.keepAlive, false);
     assert.equal(r.body, 'partial');
     assert.equal(r.ended, false);
     assert.ok(r.parser.endOfStream());

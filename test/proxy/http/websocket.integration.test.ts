@@ -107,7 +107,11 @@ describe('WebSocket upgrade through the proxy', () => {
     assert.equal(upgradeHeads.at(-1)?.headers.upgrade, 'websocket');
     assert.equal(upgradeHeads.at(-1)?.headers.connection, 'upgrade');
     for (const text of ['hello', 'again']) {
-      const echoed = new Promise<string>((r) => socket.once('data', (c: Buffer) => r(unframe(c))));
+      const echoed = new Promise<string>((r) => {
+        socket.once('data', (c: Buffer) => {
+          r(unframe(c));
+        });
+      });
       socket.write(frame(text, true));
       assert.equal(await echoed, `echo:${text}`);
     }

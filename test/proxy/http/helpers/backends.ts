@@ -13,7 +13,7 @@ export interface Recorder {
 export type Responder = (head: string, body: string, socket: Socket) => void;
 
 const okResponder: Responder = (head, _body, socket) => {
-  const close = /^connection:\s*close/im.test(head) || / HTTP\/1\.0\r\n/.test(head.split('\r\n')[0] + '\r\n');
+  const close = /^connection:\s*close/im.test(head) || /^[^\r\n]* HTTP\/1\.0\r\n/.test(head);
   socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 2\r\n${close ? 'Connection: close\r\n' : ''}\r\nok`);
   if (close) socket.end();
 };

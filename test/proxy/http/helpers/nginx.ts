@@ -78,7 +78,7 @@ ${httpBody}
     for (const p of ports) await waitListening(p);
   } catch (err) {
     await stop();
-    throw new Error(`nginx did not start: ${stderr} ${String(err)}`);
+    throw new Error(`nginx did not start: ${stderr}`, { cause: err });
   }
   return {
     dir,
