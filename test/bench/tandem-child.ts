@@ -10,7 +10,12 @@ import { defaultNextUpstream } from '../../src/proxy/http/next-upstream.js';
 import { roundRobinPicker } from '../proxy/http/helpers/rr-picker.js';
 
 const upstreamPort = Number(process.argv[2]);
-const picker = roundRobinPicker('backend', [{ host: '127.0.0.1', port: upstreamPort }], keepaliveParams(64));
+const picker = roundRobinPicker(
+  'backend',
+  [{ host: '127.0.0.1', port: upstreamPort }],
+  keepaliveParams(64),
+  false,
+);
 const { proxy } = HttpProxy.create({
   logger: silentLogger,
   pickerFor: () => picker,

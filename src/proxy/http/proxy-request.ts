@@ -15,7 +15,15 @@ import {
 } from './upstream-errors.js';
 import { type ConnectionOwner, UpstreamConnection } from './upstream-connection.js';
 import { startTunnel } from './tunnel.js';
-import type { DecideNext, LocationParams, PeerLease, PickSession, UpstreamPicker } from './types.js';
+import type {
+  DecideNext,
+  FailureKind,
+  LocationParams,
+  NextUpstreamDecision,
+  PeerLease,
+  PickSession,
+  UpstreamPicker,
+} from './types.js';
 import { evaluateKey, type RequestVars } from './variables.js';
 
 /** Everything a proxying location needs at request time, compiled once per config. */
@@ -218,17 +226,7 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
   onHead(head: ResponseHead): void {
     const failure = statusFailures[head.status];
     if (failure !== undefined && this.#phase === 'header') {
-      const decision = this.#route.decideNext({
-        failure,
-        status: head.status,
-        method: this.#method,
-        attempt: this.#attempt,
-        elapsedMs: Date.now() - this.#startedAt,
-        triesLeft: this.#session.triesLeft,
-        requestSent: this.#requestSent,
-        replayable: !this.#bodyTouched,
-      });
-      if (decision === 'retry') {
+      if (this.#decide(failure, head.status) === 'retry') {
         this.#retryAfter(failure === 'http_403' || failure === 'http_404' ? 'next' : 'failed');
         return;
       }
@@ -359,9 +357,14 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     this.#lease = undefined;
     lease?.release('failed');
     if (cachedConn && kind === 'error') this.#session.grantExtraTry();
-    const decision = this.#route.decideNext({
-      failure: kind,
-      status: undefined,
+    if (this.#decide(kind, undefined) === 'retry' && !this.#res.headersSent) this.#next();
+    else this.#finishWithPage(kind === 'timeout' ? 504 : 502);
+  }
+
+  #decide(failure: FailureKind, status: number | undefined): NextUpstreamDecision {
+    return this.#route.decideNext({
+      failure,
+      status,
       method: this.#method,
       attempt: this.#attempt,
       elapsedMs: Date.now() - this.#startedAt,
@@ -369,8 +372,6 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
       requestSent: this.#requestSent,
       replayable: !this.#bodyTouched,
     });
-    if (decision === 'retry' && !this.#res.headersSent) this.#next();
-    else this.#finishWithPage(kind === 'timeout' ? 504 : 502);
   }
 
   #retryAfter(outcome: 'failed' | 'next'): void {

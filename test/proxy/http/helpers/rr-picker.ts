@@ -21,12 +21,14 @@ export interface RecordingPicker extends UpstreamPicker {
  * A plain round-robin picker for tests and the benchmark only (the product's balancers are the
  * nginx-exact strategies of src/proxy/upstream). It keeps nginx's per-request shape: each peer is
  * tried at most once per request, tries start at the peer count (capped by the tries limit) and
- * a single-peer upstream drops to zero tries on release, as `free_rr` does.
+ * a single-peer upstream drops to zero tries on release, as `free_rr` does. `record` keeps every
+ * release in `releases` (off for the benchmark, where it would grow without bound).
  */
 export function roundRobinPicker(
   name: string,
   peers: readonly TestPeer[],
   keepalive?: KeepaliveParams,
+  record = true,
 ): RecordingPicker {
   let cursor = 0;
   const releases: { name: string; outcome: PeerOutcome }[] = [];
@@ -61,7 +63,7 @@ export function roundRobinPicker(
               release(outcome) {
                 if (released) throw new Error(`double release of ${peerName}`);
                 released = true;
-                releases.push({ name: peerName, outcome });
+                if (record) releases.push({ name: peerName, outcome });
                 if (peers.length === 1) tries = 0;
                 else if (tries > 0) tries--;
               },
