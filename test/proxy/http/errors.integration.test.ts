@@ -37,6 +37,7 @@ describe('upstream failures, compared with real nginx', () => {
   let silent: Recorder;
   let fail500: Recorder;
   let reset: Recorder;
+  let notFound: Recorder;
   let dead = 0;
   let nginx: RealNginx | undefined;
   let tandem: RunningTandem | undefined;
@@ -49,6 +50,9 @@ describe('upstream failures, compared with real nginx', () => {
     fail500 = await startRecorder((_h, _b, s) => {
       s.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\nConnection: close\r\n\r\nfail');
     });
+    notFound = await startRecorder((_h, _b, s) => {
+      s.end('HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnone');
+    });
     reset = await startRecorder((_h, _b, s) => {
       s.resetAndDestroy();
     });
@@ -60,6 +64,8 @@ describe('upstream failures, compared with real nginx', () => {
       silent: [silent],
       retry: [dead, ok],
       five: [fail500, ok],
+      four: [notFound, ok],
+      fourlast: [notFound],
       postreset: [reset, ok],
       postretry: [reset, ok],
     };
@@ -73,6 +79,8 @@ describe('upstream failures, compared with real nginx', () => {
          location /silent/ { proxy_pass http://silent; proxy_read_timeout 300ms; }
          location /retry/ { proxy_pass http://retry; }
          location /five/ { proxy_pass http://five; proxy_next_upstream error timeout http_500; }
+         location /four/ { proxy_pass http://four; proxy_next_upstream error http_404; }
+         location /fourlast/ { proxy_pass http://fourlast; proxy_next_upstream error http_404; }
          location /postreset/ { proxy_pass http://postreset; }
          location /postretry/ { proxy_pass http://postretry; proxy_next_upstream error non_idempotent; }
          location /nolive/ { proxy_pass http://nolive; }
@@ -103,6 +111,8 @@ describe('upstream failures, compared with real nginx', () => {
             at('/silent/', 'silent', { readTimeoutMs: 300 }),
             at('/retry/', 'retry'),
             at('/five/', 'five', nu(['error', 'timeout', 'http_500'])),
+            at('/four/', 'four', nu(['error', 'http_404'])),
+            at('/fourlast/', 'fourlast', nu(['error', 'http_404'])),
             at('/postreset/', 'postreset'),
             at('/postretry/', 'postretry', nu(['error', 'non_idempotent'])),
             at('/nolive/', 'nolive'),
@@ -117,7 +127,7 @@ describe('upstream failures, compared with real nginx', () => {
   after(async () => {
     await tandem?.close();
     await nginx?.stop();
-    for (const r of [ok, silent, fail500, reset]) await r.close();
+    for (const r of [ok, silent, fail500, reset, notFound]) await r.close();
   });
 
   async function both(send: (port: number) => Promise<RawResponse>): Promise<[RawResponse, RawResponse]> {
@@ -168,6 +178,19 @@ describe('upstream failures, compared with real nginx', () => {
       pickers.five?.releases.map((r) => r.outcome),
       ['failed', 'ok'],
     );
+  });
+
+  it('retries a 404 with http_404 and frees the peer as "next" (never counted), passing it on the last try', async () => {
+    const [n, t] = await both((port) => get(port, '/four/'));
+    assert.equal(t.status, 200);
+    assert.equal(summary(t), summary(n));
+    assert.deepEqual(
+      pickers.four?.releases.map((r) => r.outcome),
+      ['next', 'ok'],
+    );
+    const [n1, t1] = await both((port) => get(port, '/fourlast/'));
+    assert.equal(t1.status, 404);
+    assert.equal(summary(t1), summary(n1));
   });
 
   it('does not retry a POST once sent, unless non_idempotent', async () => {

@@ -26,6 +26,14 @@ describe('upstream keep-alive, counted at the backend and compared with real ngi
 
   before(async () => {
     for (const n of names) rec[n] = await startRecorder();
+    // Closes a connection when a second request arrives on it: a keep-alive connection gone stale.
+    const perSocket = new WeakMap<object, number>();
+    rec.stale = await startRecorder((_h, _b, s) => {
+      const n = (perSocket.get(s) ?? 0) + 1;
+      perSocket.set(s, n);
+      if (n > 1) s.destroy();
+      else s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
     nginxPort = await freePort();
     const port = (n: string): number => rec[n]?.port ?? 0;
     nginx = await startNginx(
@@ -33,12 +41,14 @@ describe('upstream keep-alive, counted at the backend and compared with real ngi
        upstream plain { server 127.0.0.1:${port('plain')}; keepalive 4; }
        upstream req3 { server 127.0.0.1:${port('req3')}; keepalive 4; keepalive_requests 3; }
        upstream idle { server 127.0.0.1:${port('idle')}; keepalive 4; keepalive_timeout 300ms; }
+       upstream stale { server 127.0.0.1:${port('stale')}; keepalive 4; }
        server { listen 127.0.0.1:${nginxPort};
          proxy_http_version 1.1; proxy_set_header Connection "";
          location /ka/ { proxy_pass http://ka; }
          location /plain/ { proxy_pass http://plain; proxy_http_version 1.0; proxy_set_header Connection close; }
          location /req3/ { proxy_pass http://req3; }
          location /idle/ { proxy_pass http://idle; }
+         location /stale/ { proxy_pass http://stale; }
        }`,
       [nginxPort],
     );
@@ -51,6 +61,7 @@ describe('upstream keep-alive, counted at the backend and compared with real ngi
           loc({ path: '/plain/', proxyPass: { scheme: 'http', upstream: 'plain' } }),
           loc({ path: '/req3/', proxyPass: { scheme: 'http', upstream: 'req3' }, ...ka }),
           loc({ path: '/idle/', proxyPass: { scheme: 'http', upstream: 'idle' }, ...ka }),
+          loc({ path: '/stale/', proxyPass: { scheme: 'http', upstream: 'stale' }, ...ka }),
         ]),
       ],
       {
@@ -58,6 +69,7 @@ describe('upstream keep-alive, counted at the backend and compared with real ngi
         plain: picker('plain', keepaliveParams(4)),
         req3: picker('req3', keepaliveParams(4, { requests: 3 })),
         idle: picker('idle', keepaliveParams(4, { timeoutMs: 300 })),
+        stale: picker('stale', keepaliveParams(4)),
       },
     );
   });
@@ -102,5 +114,13 @@ describe('upstream keep-alive, counted at the backend and compared with real ngi
 
   it('closes an idle connection after keepalive_timeout', async () => {
     assert.equal(await compare('/idle/x', 3, 600), 3);
+  });
+
+  it('retries a stale cached connection once on a new one, even for a single peer (nginx tries++)', async () => {
+    // Every reuse fails, so each request after the first costs a failed reuse and a new connection.
+    assert.equal(await compare('/stale/x', 4), 4);
+    assert.deepEqual(tandem?.errors().slice(-1), [
+      'upstream prematurely closed connection while reading response header from upstream',
+    ]);
   });
 });
