@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { httpDate } from './response-headers.js';
 
 /**
  * nginx's generated error and redirect pages (`ngx_http_special_response.c`), byte for byte:
@@ -81,6 +82,8 @@ export function sendPage(
   res.writeHead(status, reasonPhrases[status] ?? '', [
     'Server',
     signature,
+    'Date',
+    httpDate(),
     'Content-Type',
     'text/html',
     'Content-Length',

@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { planBody, pumpBody, readWholeBody } from './request-body.js';
 import { clientHeaders, statusFailures } from './response-headers.js';
 import type { Logger } from '../../core/logger.js';
@@ -240,11 +240,8 @@ export class ProxyRequest implements ConnectionOwner, ResponseSink {
     this.#reusable = head.keepAlive && this.#route.head.mayKeepAlive && this.#route.pool !== undefined;
     const out = clientHeaders(head.headers, this.#route.signature);
     try {
-      this.#res.writeHead(
-        head.status,
-        head.reason === '' ? (STATUS_CODES[head.status] ?? '') : head.reason,
-        out,
-      );
+      // nginx relays the upstream status line verbatim, an empty reason included.
+      this.#res.writeHead(head.status, head.reason, out);
     } catch {
       this.#fail('invalid_header', invalidHeaderMessage('invalid_header'), false);
     }

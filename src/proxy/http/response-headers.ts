@@ -19,18 +19,45 @@ const hidden = new Set([
   'x-accel-charset',
 ]);
 
+/** Headers nginx keeps in fixed slots and writes right after Server and Date (ngx_http_header_filter). */
+const early = ['content-type', 'content-length', 'last-modified', 'location'];
+
+let dateSecond = -1;
+let dateText = '';
+
+/** The `Date` value, formatted once per second (as nginx's cached time and Node's utcDate). */
+export function httpDate(nowMs: number = Date.now()): string {
+  const second = Math.floor(nowMs / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
 /**
- * The headers sent to the client for an upstream response: the upstream's own, in order, minus
- * the hidden ones, plus `Server` (nginx sets its own Server and Date; Node adds Date).
+ * The headers sent to the client for an upstream response, in nginx's order: `Server`, `Date`,
+ * then Content-Type, Content-Length, Last-Modified and Location, then every other upstream header
+ * in its original order, minus the hidden ones (`ngx_http_header_filter`, `proxy_hide_header`).
+ * Node appends the framing and connection headers it manages after these.
  */
 export function clientHeaders(upstream: readonly string[], signature: string): string[] {
-  const out: string[] = [];
+  const out: string[] = ['Server', signature, 'Date', httpDate()];
+  for (const want of early) {
+    for (let i = 0; i + 1 < upstream.length; i += 2) {
+      const name = upstream[i] ?? '';
+      if (name.length === want.length && name.toLowerCase() === want) {
+        out.push(name, upstream[i + 1] ?? '');
+        break;
+      }
+    }
+  }
   for (let i = 0; i + 1 < upstream.length; i += 2) {
     const name = upstream[i] ?? '';
-    if (hidden.has(name.toLowerCase())) continue;
+    const lower = name.toLowerCase();
+    if (hidden.has(lower) || early.includes(lower)) continue;
     out.push(name, upstream[i + 1] ?? '');
   }
-  out.push('Server', signature);
   return out;
 }
 

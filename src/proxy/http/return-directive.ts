@@ -1,5 +1,6 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { errorPage, reasonPhrases, sendPage } from './error-pages.js';
+import { httpDate } from './response-headers.js';
 import { evaluate, type RequestVars, type Template } from './variables.js';
 
 const redirects = new Set([301, 302, 303, 307, 308]);
@@ -39,6 +40,8 @@ export function sendReturn(
   res.writeHead(code, reasonPhrases[code] ?? STATUS_CODES[code] ?? '', [
     'Server',
     signature,
+    'Date',
+    httpDate(),
     'Content-Type',
     'text/plain',
     'Content-Length',
