@@ -4,7 +4,7 @@ import { defaultSignature } from './error-pages.js';
 import { KeepalivePool } from './keepalive-pool.js';
 import { LocationMatcher } from './location-match.js';
 import { createNextUpstreamDecider } from './next-upstream.js';
-import type { ProxyRoute } from './proxy-request.js';
+import type { ProxyRoute } from './proxy-route.js';
 import { compileHead } from './request-head.js';
 import { compileTemplate, type Template } from './variables.js';
 import type {
