@@ -56,6 +56,7 @@ export {
 // HTTP proxy
 export { HttpProxy, proxyHostOf, type BoundAddress } from './proxy/http/http-proxy.js';
 export type { HttpProxyOptions } from './proxy/http/compile.js';
+export type { AccessEntry, AccessLogSink } from './proxy/http/access-log.js';
 export { KeepalivePool, keepaliveParams } from './proxy/http/keepalive-pool.js';
 export { createNextUpstreamDecider, defaultNextUpstream } from './proxy/http/next-upstream.js';
 export { defaultSignature, errorPage, reasonPhrases } from './proxy/http/error-pages.js';

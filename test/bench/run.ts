@@ -84,9 +84,18 @@ function toMs(v: string, unit: string): number {
   return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n;
 }
 
+/** utime+stime of a process in seconds (/proc/PID/stat fields 14 and 15, in clock ticks of 100 Hz). */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface Result {
   name: string;
   rps: number;
+  /** Requests served per CPU-second of the proxy: steadier than req/s on a busy host. */
+  perCpu: number;
   p50: number;
   p99: number;
   rss: number;
@@ -101,7 +110,9 @@ function wrk(name: string, port: number, pid: number | undefined, duration: numb
     '--latency',
     `http://127.0.0.1:${port}/`,
   ];
+  const cpu0 = cpuSeconds(pid);
   const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
+  const cpu = cpuSeconds(pid) - cpu0;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -114,6 +125,7 @@ function wrk(name: string, port: number, pid: number | undefined, duration: numb
     p50: p50 === null ? 0 : toMs(p50[1] ?? '0', p50[2] ?? 'ms'),
     p99: p99 === null ? 0 : toMs(p99[1] ?? '0', p99[2] ?? 'ms'),
     rss: rssMb(pid),
+    perCpu: cpu > 0 ? (rps * duration) / cpu : 0,
     errors,
   };
 }
@@ -171,6 +183,7 @@ async function main(): Promise<void> {
   for (const [, p] of [['upstream', up], ...targets] as const) await waitListening(p);
   const runs = new Map<string, Result[]>();
   const ratios = new Map<string, number[]>();
+  const cpuRatios = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     // Alternate the order so no target always runs first on a cold or busy host.
     const order = round % 2 === 0 ? targets : [...targets].reverse();
@@ -181,15 +194,31 @@ async function main(): Promise<void> {
       byName.set(name, r);
       runs.set(name, [...(runs.get(name) ?? []), r]);
     }
-    const base = byName.get(targets[0]?.[0] ?? '')?.rps ?? 1;
-    for (const [name, r] of byName) ratios.set(name, [...(ratios.get(name) ?? []), r.rps / base]);
+    const base = byName.get(targets[0]?.[0] ?? '');
+    for (const [name, r] of byName) {
+      ratios.set(name, [...(ratios.get(name) ?? []), r.rps / (base?.rps ?? 1)]);
+      cpuRatios.set(name, [...(cpuRatios.get(name) ?? []), r.perCpu / (base?.perCpu ?? 1)]);
+    }
   }
-  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(32) : x.padStart(10))).join(' ');
+  const line = (c: string[]): string =>
+    c.map((x, i) => (i === 0 ? x.padEnd(32) : i === c.length - 1 ? `  ${x}` : x.padStart(10))).join(' ');
   console.log(
     `wrk -t${threads} -c${connections} -d${seconds}s x ${rounds} round(s); upstream: nginx return 200 "ok" (one worker); ` +
-      'medians, ratio = median of same-round ratios',
+      'medians; x nginx = median of same-round ratios (req/s, and req per proxy CPU-second)',
   );
-  console.log(line(['target', 'req/s', 'x nginx', 'p50 ms', 'p99 ms', 'RSS MB', 'per round']));
+  console.log(
+    line([
+      'target',
+      'req/s',
+      'x nginx',
+      'p50 ms',
+      'p99 ms',
+      'RSS MB',
+      'req/CPU-s',
+      'x nginx',
+      'x nginx/round',
+    ]),
+  );
   for (const [name] of targets) {
     const rs = runs.get(name) ?? [];
     const cols = [
@@ -199,6 +228,8 @@ async function main(): Promise<void> {
       median(rs.map((r) => r.p50)).toFixed(2),
       median(rs.map((r) => r.p99)).toFixed(2),
       Math.max(...rs.map((r) => r.rss)).toFixed(1),
+      median(rs.map((r) => r.perCpu)).toFixed(0),
+      median(cpuRatios.get(name) ?? []).toFixed(3),
       (ratios.get(name) ?? []).map((x) => x.toFixed(2)).join(' '),
     ];
     const errors = rs.map((r) => r.errors).filter((e) => e !== '');

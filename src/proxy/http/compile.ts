@@ -1,4 +1,5 @@
 import { configError, type Diagnostic } from '../../core/diagnostic.js';
+import type { AccessLogSink } from './access-log.js';
 import type { Logger } from '../../core/logger.js';
 import { defaultSignature } from './error-pages.js';
 import { KeepalivePool } from './keepalive-pool.js';
@@ -31,6 +32,8 @@ export interface HttpProxyOptions {
   readonly bodyBufferBytes?: number;
   /** nginx `client_max_body_size` (default 1 MiB; 0 = unlimited): larger request bodies get 413. */
   readonly maxBodyBytes?: number;
+  /** Receives one entry per request with nginx's log variables (`$upstream_addr`, …); off by default. */
+  readonly accessLog?: AccessLogSink;
   /** Replaces nginx's next-upstream rule (default {@link createNextUpstreamDecider}). */
   readonly decideNext?: (params: NextUpstreamParams) => DecideNext;
 }

@@ -5,6 +5,7 @@ import type { Diagnostic } from '../../core/diagnostic.js';
 import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
 import { defaultSignature, sendPage } from './error-pages.js';
 import type { KeepalivePool } from './keepalive-pool.js';
+import { logOnClose, UpstreamTrail, type AccessLogSink } from './access-log.js';
 import { ProxyRequest } from './proxy-request.js';
 import { sendReturn } from './return-directive.js';
 import { normalizeHost, VirtualHosts } from './server-name.js';
@@ -41,9 +42,16 @@ export class HttpProxy {
   readonly #listeners: Listener[];
   readonly #pools: KeepalivePool[];
   readonly #signature: string;
+  readonly #accessLog: AccessLogSink | undefined;
   readonly #tunnels = new Set<Duplex>();
 
-  private constructor(listeners: Listener[], pools: KeepalivePool[], signature: string) {
+  private constructor(
+    listeners: Listener[],
+    pools: KeepalivePool[],
+    signature: string,
+    accessLog: AccessLogSink | undefined,
+  ) {
+    this.#accessLog = accessLog;
     this.#listeners = listeners;
     this.#pools = pools;
     this.#signature = signature;
@@ -84,7 +92,10 @@ export class HttpProxy {
         listeners.push({ host, port, any, byAddress });
       }
     }
-    return { proxy: new HttpProxy(listeners, pools, opts.signature ?? defaultSignature), diagnostics };
+    return {
+      proxy: new HttpProxy(listeners, pools, opts.signature ?? defaultSignature, opts.accessLog),
+      diagnostics,
+    };
   }
 
   /** Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound. */
@@ -182,12 +193,15 @@ export class HttpProxy {
     const hostHeader = req.headers.host;
     const server = vhosts.find(hostHeader);
     const target = parseTarget(req.url ?? '/');
+    const host = hostHeader === undefined ? '' : normalizeHost(hostHeader);
+    const proxied = server !== undefined && target.uri !== undefined;
+    const loc = proxied ? server.locations.find(target.uri) : undefined;
+    const trail = loc?.route === undefined ? undefined : new UpstreamTrail();
+    logOnClose(this.#accessLog, req, res, host, trail);
     if (server === undefined || target.uri === undefined) {
       sendPage(res, 400, this.#signature);
       return;
     }
-    const loc = server.locations.find(target.uri);
-    const host = hostHeader === undefined ? '' : normalizeHost(hostHeader);
     const pass = loc?.params.proxyPass;
     const vars: RequestVars = {
       req,
@@ -201,7 +215,7 @@ export class HttpProxy {
       sendReturn(res, loc.params.return.code, loc.returnText, vars, this.#signature);
       return;
     }
-    if (loc?.route === undefined || pass === undefined) {
+    if (loc?.route === undefined || pass === undefined || trail === undefined) {
       sendPage(res, 404, this.#signature);
       return;
     }
@@ -213,7 +227,7 @@ export class HttpProxy {
       loc.prefixMatch,
       pass.uri,
     );
-    new ProxyRequest(loc.route, req, res, vars, uri, upgradeHead).start();
+    new ProxyRequest(loc.route, req, res, vars, uri, trail, upgradeHead).start();
   }
 }
 

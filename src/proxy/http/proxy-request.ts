@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { UpstreamTrail } from './access-log.js';
 import { sendPage } from './error-pages.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { planBody, readWholeBody } from './request-body.js';
@@ -29,6 +30,7 @@ export class ProxyRequest implements AttemptOwner {
   readonly #method: string;
   readonly #session: PickSession;
   readonly #upgradeHead: Buffer | undefined;
+  readonly #trail: UpstreamTrail;
   #phase: Phase = 'upstream';
   #attempt: UpstreamAttempt | undefined;
   #attempts = 0;
@@ -36,6 +38,8 @@ export class ProxyRequest implements AttemptOwner {
   #body: Buffer | undefined;
   #streamLength = -1;
   #bodyTouched = false;
+  /** Whether the current attempt's response head was recorded in the trail. */
+  #headSeen = false;
   readonly #resume = (): void => {
     this.#attempt?.resume();
   };
@@ -46,8 +50,10 @@ export class ProxyRequest implements AttemptOwner {
     res: ServerResponse,
     vars: RequestVars,
     uri: string,
+    trail: UpstreamTrail,
     upgradeHead?: Buffer,
   ) {
+    this.#trail = trail;
     this.#route = route;
     this.#req = req;
     this.#res = res;
@@ -107,10 +113,12 @@ export class ProxyRequest implements AttemptOwner {
   /** nginx `ngx_http_upstream_connect`: asks the balancer for a peer and starts an attempt. */
   #next(): void {
     this.#attempts++;
+    this.#headSeen = false;
     const lease = this.#session.next();
     if (lease === undefined) {
       this.#attempt = undefined;
       this.logUpstream(noLiveUpstreams, this.#route.picker.name);
+      this.#trail.add(this.#route.picker.name, 502);
       this.#finishWithPage(502);
       return;
     }
@@ -133,6 +141,8 @@ export class ProxyRequest implements AttemptOwner {
 
   /** @internal AttemptOwner: retry on a listed status, tunnel a 101, or pass the response on. */
   attemptHead(head: ResponseHead): 'body' | 'tunnel' | 'abandon' {
+    this.#trail.add(this.#attempt?.peerName ?? '', head.status);
+    this.#headSeen = true;
     const failure = statusFailures[head.status];
     if (failure !== undefined && this.#decide(failure, head.status) === 'retry') {
       // 403/404 are freed as NEXT (never counted), 5xx and 429 as FAILED (reference §2).
@@ -154,7 +164,7 @@ export class ProxyRequest implements AttemptOwner {
       const peer = this.#attempt?.peerName;
       if (peer !== undefined) this.logUpstream(invalidHeaderMessage('invalid_header'), peer);
       this.#attempt?.abandon('failed');
-      this.attemptFailed('invalid_header', false);
+      this.attemptFailed('invalid_header', peer ?? '', false);
       return 'abandon';
     }
     return 'body';
@@ -176,8 +186,11 @@ export class ProxyRequest implements AttemptOwner {
   }
 
   /** @internal AttemptOwner: nginx `ngx_http_upstream_next` for error/timeout/invalid_header. */
-  attemptFailed(kind: TransportFailure, cachedConn: boolean): void {
+  attemptFailed(kind: TransportFailure, peer: string, cachedConn: boolean): void {
     if (this.#phase !== 'upstream') return;
+    // $upstream_status: 504 for a timeout, 502 otherwise (also replacing a head Node refused).
+    if (this.#headSeen) this.#trail.statuses[this.#trail.statuses.length - 1] = 502;
+    else this.#trail.add(peer, kind === 'timeout' ? 504 : 502);
     if (cachedConn && kind === 'error') this.#session.grantExtraTry();
     if (this.#decide(kind, undefined) === 'retry' && !this.#res.headersSent) this.#next();
     else this.#finishWithPage(kind === 'timeout' ? 504 : 502);

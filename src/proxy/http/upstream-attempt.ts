@@ -22,7 +22,7 @@ export interface AttemptOwner {
   /** Logs an upstream error; called before the peer is released, as nginx orders its log lines. */
   logUpstream(message: string, peer: string): void;
   /** Failed before a head was passed on; the peer was already released as failed. */
-  attemptFailed(kind: TransportFailure, cachedConn: boolean): void;
+  attemptFailed(kind: TransportFailure, peer: string, cachedConn: boolean): void;
   /** Failed after the head was passed on (the peer was released as ok): cut the client off. */
   attemptBroken(): void;
   /** A 101 was accepted: the owner takes the connection (and the lease) for a tunnel. */
@@ -233,9 +233,10 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
   }
 
   #fail(kind: TransportFailure, message: string, cachedConn: boolean): void {
-    if (this.#lease !== undefined) this.#owner.logUpstream(message, this.#lease.name);
+    const peer = this.#lease?.name ?? '';
+    this.#owner.logUpstream(message, peer);
     this.abandon('failed');
-    this.#owner.attemptFailed(kind, cachedConn);
+    this.#owner.attemptFailed(kind, peer, cachedConn);
   }
 
   #broken(message: string): void {

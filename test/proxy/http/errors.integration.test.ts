@@ -1,10 +1,14 @@
 /**
  * Failures as nginx 1.22 answers and logs them, compared with a real nginx on the same setup:
  * refused → 502, silent backend → 504 after proxy_read_timeout, retries to the next peer,
- * http_500 retries, POST not retried once sent, and "no live upstreams".
+ * http_500 retries, POST not retried once sent, and "no live upstreams"; each case also compares
+ * the access-log variables `$status|$upstream_addr|$upstream_status` with nginx's.
  */
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocationParams, NextUpstreamParams, UpstreamPicker } from '../../../src/proxy/http/types.js';
 import { startRecorder, type Recorder } from './helpers/backends.js';
 import { get, header, rawRequest, type RawResponse } from './helpers/client.js';
@@ -43,6 +47,23 @@ describe('upstream failures, compared with real nginx', () => {
   let tandem: RunningTandem | undefined;
   let nginxPort = 0;
   const pickers: Record<string, RecordingPicker> = {};
+  const tandemAccess: string[] = [];
+
+  function nginxAccess(): string[] {
+    try {
+      return readFileSync(join(nginx?.dir ?? '', 'access.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  /** The next access-log entry, once the engine wrote it (logging happens right after the response). */
+  async function nextEntry(read: () => string[], count: number): Promise<string | undefined> {
+    for (let i = 0; i < 100 && read().length <= count; i++) await sleep(10);
+    return read()[count];
+  }
 
   before(async () => {
     ok = await startRecorder();
@@ -74,7 +95,8 @@ describe('upstream failures, compared with real nginx', () => {
         .map(([n, list]) => `upstream ${n} { ${list.map((x) => `server ${p(x)};`).join(' ')} }`)
         .join('\n')}
        upstream nolive { server ${p(ok)} down; }
-       server { listen 127.0.0.1:${nginxPort}; server_name example.test;
+       log_format lb '$status|$upstream_addr|$upstream_status';
+       server { listen 127.0.0.1:${nginxPort}; server_name example.test; access_log %DIR%/access.log lb;
          location /refused/ { proxy_pass http://refused; }
          location /silent/ { proxy_pass http://silent; proxy_read_timeout 300ms; }
          location /retry/ { proxy_pass http://retry; }
@@ -121,6 +143,7 @@ describe('upstream failures, compared with real nginx', () => {
         ),
       ],
       { ...pickers, nolive },
+      (e) => tandemAccess.push(`${e.status}|${e.upstreamAddr}|${e.upstreamStatus}`),
     );
   });
 
@@ -130,9 +153,19 @@ describe('upstream failures, compared with real nginx', () => {
     for (const r of [ok, silent, fail500, reset, notFound]) await r.close();
   });
 
+  /**
+   * Sends the same request to nginx and Tandem; also asserts that both log the same `$status`,
+   * `$upstream_addr` and `$upstream_status` (the retry chain).
+   */
   async function both(send: (port: number) => Promise<RawResponse>): Promise<[RawResponse, RawResponse]> {
+    const nCount = nginxAccess().length;
+    const tCount = tandemAccess.length;
     const n = await send(nginxPort);
     const t = await send(tandem?.port ?? 0);
+    const nLine = await nextEntry(nginxAccess, nCount);
+    const tLine = await nextEntry(() => tandemAccess, tCount);
+    assert.ok(nLine !== undefined, 'nginx logged nothing');
+    assert.equal(tLine, nLine, 'access log $status|$upstream_addr|$upstream_status');
     return [n, t];
   }
 

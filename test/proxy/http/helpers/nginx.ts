@@ -47,7 +47,8 @@ export interface RealNginx {
 /**
  * Starts `nginx -p DIR -c DIR/nginx.conf` with `daemon off; master_process off; worker_processes 1`
  * and everything (pid, logs, temp paths) inside DIR; `httpBody` goes inside `http {}`.
- * `stop()` kills it by pid and removes DIR; call it in a `finally`/`after`.
+ * `%DIR%` in `httpBody` becomes DIR (for access logs). `stop()` kills it by pid and removes DIR;
+ * call it in a `finally`/`after`.
  */
 export async function startNginx(httpBody: string, ports: number[]): Promise<RealNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-nginx-'));
@@ -58,7 +59,7 @@ export async function startNginx(httpBody: string, ports: number[]): Promise<Rea
 events { worker_connections 256; }
 http { access_log off; client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir};
   uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-${httpBody}
+${httpBody.replaceAll('%DIR%', dir)}
 }\n`,
   );
   const child: ChildProcess = spawn('nginx', ['-p', `${dir}/`, '-c', conf, '-e', `${dir}/error.log`], {

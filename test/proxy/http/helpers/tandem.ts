@@ -1,5 +1,6 @@
 import { createMemoryLogger, type LogRecord } from '../../../../src/core/logger.js';
 import type { Diagnostic } from '../../../../src/core/diagnostic.js';
+import type { AccessLogSink } from '../../../../src/proxy/http/access-log.js';
 import { HttpProxy } from '../../../../src/proxy/http/http-proxy.js';
 import type { HttpServerParams, UpstreamPicker } from '../../../../src/proxy/http/types.js';
 
@@ -19,12 +20,14 @@ export interface RunningTandem {
 export async function startTandem(
   servers: HttpServerParams[],
   pickers: Record<string, UpstreamPicker>,
+  accessLog?: AccessLogSink,
 ): Promise<RunningTandem> {
   const { logger, records } = createMemoryLogger();
   const { proxy, diagnostics } = HttpProxy.create({
     servers,
     logger,
     pickerFor: (target) => pickers[target.upstream],
+    ...(accessLog === undefined ? {} : { accessLog }),
   });
   await proxy.listen();
   return {
