@@ -6,6 +6,7 @@ import { KeepalivePool } from './keepalive-pool.js';
 import { LocationMatcher } from './location-match.js';
 import { createNextUpstreamDecider } from './next-upstream.js';
 import type { ProxyRoute } from './proxy-route.js';
+import { defaultRedirect } from './proxy-redirect.js';
 import { compileHead } from './request-head.js';
 import { compileTemplate, type Template } from './variables.js';
 import type {
@@ -106,6 +107,7 @@ export function compileServers(opts: HttpProxyOptions): {
       picker,
       pool: pools.get(picker),
       head: head.head,
+      redirect: defaultRedirect(loc),
       decideNext: decider(loc.nextUpstream),
       logger: opts.logger,
       signature,

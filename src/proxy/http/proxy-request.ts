@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTrail } from './access-log.js';
 import { sendPage } from './error-pages.js';
+import { rewriteLocation } from './proxy-redirect.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { planBody, readWholeBody } from './request-body.js';
 import { clientHeaders, statusFailures } from './response-headers.js';
@@ -158,7 +159,10 @@ export class ProxyRequest implements AttemptOwner {
     }
     try {
       // nginx relays the upstream status line verbatim, an empty reason included.
-      this.#res.writeHead(head.status, head.reason, clientHeaders(head.headers, this.#route.signature));
+      const rule = this.#route.redirect;
+      const map =
+        rule === undefined ? undefined : (v: string): string => rewriteLocation(v, rule, this.#vars);
+      this.#res.writeHead(head.status, head.reason, clientHeaders(head.headers, this.#route.signature, map));
     } catch {
       // Node refuses a header value nginx would call invalid.
       const peer = this.#attempt?.peerName;

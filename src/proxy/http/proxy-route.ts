@@ -1,5 +1,6 @@
 import type { Logger } from '../../core/logger.js';
 import type { KeepalivePool } from './keepalive-pool.js';
+import type { RedirectRule } from './proxy-redirect.js';
 import type { HeadTemplate } from './request-head.js';
 import type { DecideNext, LocationParams, UpstreamPicker } from './types.js';
 
@@ -10,6 +11,8 @@ export interface ProxyRoute {
   /** The upstream's keep-alive cache, shared by every location proxying to it. */
   readonly pool: KeepalivePool | undefined;
   readonly head: HeadTemplate;
+  /** `proxy_redirect default` for this location, if any. */
+  readonly redirect: RedirectRule | undefined;
   readonly decideNext: DecideNext;
   readonly logger: Logger;
   readonly signature: string;

@@ -39,15 +39,21 @@ export function httpDate(nowMs: number = Date.now()): string {
  * The headers sent to the client for an upstream response, in nginx's order: `Server`, `Date`,
  * then Content-Type, Content-Length, Last-Modified and Location, then every other upstream header
  * in its original order, minus the hidden ones (`ngx_http_header_filter`, `proxy_hide_header`).
- * Node appends the framing and connection headers it manages after these.
+ * Node appends the framing and connection headers it manages after these. `mapLocation` is the
+ * `proxy_redirect` rewrite.
  */
-export function clientHeaders(upstream: readonly string[], signature: string): string[] {
+export function clientHeaders(
+  upstream: readonly string[],
+  signature: string,
+  mapLocation?: (value: string) => string,
+): string[] {
   const out: string[] = ['Server', signature, 'Date', httpDate()];
   for (const want of early) {
     for (let i = 0; i + 1 < upstream.length; i += 2) {
       const name = upstream[i] ?? '';
       if (name.length === want.length && name.toLowerCase() === want) {
-        out.push(name, upstream[i + 1] ?? '');
+        const value = upstream[i + 1] ?? '';
+        out.push(name, want === 'location' && mapLocation !== undefined ? mapLocation(value) : value);
         break;
       }
     }

@@ -89,6 +89,8 @@ export interface LocationParams {
    * wait for nothing extra (kept so the adapter can pass it and docs can state the difference).
    */
   readonly buffering: boolean;
+  /** `proxy_redirect`: `default` (nginx's default, rewriting Location from the proxy_pass URL) or `off`. */
+  readonly proxyRedirect?: 'default' | 'off';
   /** `proxy_pass_request_headers` (default on). */
   readonly passRequestHeaders: boolean;
   readonly nextUpstream: NextUpstreamParams;

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { startRecorder, type Recorder } from './helpers/backends.js';
-import { rawRequest, type RawResponse } from './helpers/client.js';
+import { header, rawRequest, type RawResponse } from './helpers/client.js';
 import { freePort, startNginx, type RealNginx } from './helpers/nginx.js';
 import { loc, server } from './helpers/params.js';
 import { roundRobinPicker } from './helpers/rr-picker.js';
@@ -30,6 +30,14 @@ const responses: Record<string, string> = {
   chunked: `HTTP/1.1 200 OK\r\n${upstreamHeaders}\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n`,
   close: `HTTP/1.0 200 OK\r\n${upstreamHeaders}\r\n\r\nuntil close`,
   noreason: 'HTTP/1.1 404\r\nContent-Length: 2\r\n\r\nno',
+};
+
+/** Upstream Location values, for nginx's `proxy_redirect default`. */
+const redirects: Record<string, string> = {
+  own: 'http://backend/two/x?y=1',
+  relative: '/login',
+  foreign: 'http://elsewhere/two/x',
+  root: 'http://backend/a',
 };
 
 /**
@@ -68,16 +76,23 @@ describe('responses the client receives, compared with real nginx', () => {
 
   before(async () => {
     backend = await startRecorder((head, _b, s) => {
-      const kind = /^GET \/(\w+)/.exec(head)?.[1] ?? 'length';
-      s.end(responses[kind] ?? '');
+      const kind = /^\w+ \/(?:two\/)?(\w+)/.exec(head)?.[1] ?? 'length';
+      const location = redirects[kind];
+      s.end(
+        location === undefined
+          ? (responses[kind] ?? '')
+          : `HTTP/1.1 302 Found\r\nLocation: ${location}\r\nContent-Length: 0\r\n\r\n`,
+      );
     });
     nginxPort = await freePort();
     nginx = await startNginx(
       `upstream backend { server 127.0.0.1:${backend.port}; }
-       server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://backend; } }`,
+       server { listen 127.0.0.1:${nginxPort}; location / { proxy_pass http://backend; }
+         location /one/ { proxy_pass http://backend/two/; } }`,
       [nginxPort],
     );
-    tandem = await startTandem([server([loc({ path: '/' })])], {
+    const two = loc({ path: '/one/', proxyPass: { scheme: 'http', upstream: 'backend', uri: '/two/' } });
+    tandem = await startTandem([server([loc({ path: '/' }), two])], {
       backend: roundRobinPicker('backend', [{ host: '127.0.0.1', port: backend.port }]),
     });
   });
@@ -95,6 +110,25 @@ describe('responses the client receives, compared with real nginx', () => {
       const t = await rawRequest(tandem?.port ?? 0, req);
       assert.deepEqual(comparable(t), comparable(n));
       assert.equal(payload(t), payload(n));
+    });
+  }
+
+  for (const [kind, path] of [
+    ['own', '/one/own'],
+    ['relative', '/one/relative'],
+    ['foreign', '/one/foreign'],
+    ['root', '/root'],
+  ] as const) {
+    it(`rewrites an upstream Location as proxy_redirect default does (${kind})`, async () => {
+      const req = `GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`;
+      const n = await rawRequest(nginxPort, req);
+      const t = await rawRequest(tandem?.port ?? 0, req);
+      const where = (r: RawResponse, port: number): string | undefined =>
+        header(r.head, 'location')?.replace(`:${port}/`, ':PORT/');
+      assert.equal(t.status, 302);
+      if (process.env.DUMP_LOCATION !== undefined)
+        console.log(where(t, tandem?.port ?? 0), where(n, nginxPort));
+      assert.equal(where(t, tandem?.port ?? 0), where(n, nginxPort));
     });
   }
 
