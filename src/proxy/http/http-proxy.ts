@@ -8,20 +8,13 @@ import type { KeepalivePool } from './keepalive-pool.js';
 import { logOnClose, UpstreamTrail, type AccessLogSink } from './access-log.js';
 import { ProxyRequest } from './proxy-request.js';
 import { sendReturn } from './return-directive.js';
-import { normalizeHost, VirtualHosts } from './server-name.js';
+import { planListeners, type ListenPlan } from './listen-plan.js';
+import { normalizeHost } from './server-name.js';
 import { parseTarget, upstreamUri } from './uri.js';
 import type { RequestVars } from './variables.js';
 
-const wildcards = new Set(['0.0.0.0', '::', '*', '']);
-
-/** One listening socket and the virtual servers behind it. */
-interface Listener {
-  readonly host: string;
-  readonly port: number;
-  /** Servers on the wildcard address of this port (or on the exact address when not wildcard). */
-  readonly any: VirtualHosts<CompiledServer>;
-  /** With a wildcard socket: servers of specific addresses, chosen by the connection's local address. */
-  readonly byAddress: Map<string, VirtualHosts<CompiledServer>>;
+/** A planned socket, once bound. */
+interface Listener extends ListenPlan<CompiledServer> {
   server?: Server | undefined;
 }
 
@@ -33,10 +26,8 @@ export interface BoundAddress {
 }
 
 /**
- * The HTTP data path: one listening socket per address:port of the server blocks (nginx binds the
- * wildcard only when a port has one, then picks servers by the connection's local address),
+ * The HTTP data path: the listening sockets of the server blocks (see {@link planListeners}),
  * virtual-server and location selection, `return`, and proxying via {@link ProxyRequest}.
- * Server blocks listening on the same host with port 0 share one ephemeral socket (for tests).
  */
 export class HttpProxy {
   readonly #listeners: Listener[];
@@ -60,38 +51,9 @@ export class HttpProxy {
   /** Compiles the server blocks; returns the diagnostics found (errors leave parts out). */
   static create(opts: HttpProxyOptions): { proxy: HttpProxy; diagnostics: Diagnostic[] } {
     const { servers, pools, diagnostics } = compileServers(opts);
-    const byPort = new Map<number, CompiledServer[]>();
-    for (const s of servers) {
-      for (const l of s.params.listen) {
-        const list = byPort.get(l.port) ?? [];
-        if (!list.includes(s)) list.push(s);
-        byPort.set(l.port, list);
-      }
-    }
-    const listeners: Listener[] = [];
-    for (const [port, list] of byPort) {
-      const entries = list.flatMap((s) =>
-        s.params.listen.filter((l) => l.port === port).map((l) => ({ s, l })),
-      );
-      const wildcard = entries.some((e) => wildcards.has(e.l.host));
-      const hosts = wildcard ? ['0.0.0.0'] : [...new Set(entries.map((e) => e.l.host))];
-      for (const host of hosts) {
-        const any = new VirtualHosts<CompiledServer>();
-        const byAddress = new Map<string, VirtualHosts<CompiledServer>>();
-        for (const { s, l } of entries) {
-          const isWild = wildcards.has(l.host);
-          let target: VirtualHosts<CompiledServer>;
-          if (isWild || (!wildcard && l.host === host)) target = any;
-          else if (wildcard) {
-            target = byAddress.get(l.host) ?? new VirtualHosts<CompiledServer>();
-            byAddress.set(l.host, target);
-          } else continue;
-          target.add(s.params.serverNames, s, l.defaultServer);
-        }
-        diagnostics.push(...any.diagnostics, ...[...byAddress.values()].flatMap((v) => v.diagnostics));
-        listeners.push({ host, port, any, byAddress });
-      }
-    }
+    const { plans, diagnostics: listenDiagnostics } = planListeners(servers);
+    diagnostics.push(...listenDiagnostics);
+    const listeners: Listener[] = plans.map((p) => ({ ...p }));
     return {
       proxy: new HttpProxy(listeners, pools, opts.signature ?? defaultSignature, opts.accessLog),
       diagnostics,
@@ -181,7 +143,7 @@ export class HttpProxy {
     });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(l.port, l.host, () => {
+      server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
         server.removeListener('error', reject);
         resolve();
       });
