@@ -9,10 +9,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitListening } from '../proxy/http/helpers/nginx.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '50');
@@ -21,19 +21,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const options = process.env.BENCH_OPTIONS === '1';
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const children: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => {
-        resolve(typeof a === 'object' && a !== null ? a.port : 0);
-      });
-    });
-  });
-}
 
 function start(cmd: string, args: string[]): ChildProcess {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -52,25 +39,6 @@ http { access_log off; keepalive_requests 100000; client_body_temp_path ${dir}; 
 ${body} }\n`,
   );
   return path;
-}
-
-async function waitListening(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listening on ${port}`);
 }
 
 function rssMb(pid: number | undefined): number {

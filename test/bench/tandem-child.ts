@@ -6,7 +6,7 @@
 import { silentLogger } from '../../src/core/logger.js';
 import { HttpProxy } from '../../src/proxy/http/http-proxy.js';
 import { keepaliveParams } from '../../src/proxy/http/keepalive-pool.js';
-import { defaultNextUpstream } from '../../src/proxy/http/next-upstream.js';
+import { loc } from '../proxy/http/helpers/params.js';
 import { roundRobinPicker } from '../proxy/http/helpers/rr-picker.js';
 
 const upstreamPort = Number(process.argv[2]);
@@ -24,19 +24,10 @@ const { proxy } = HttpProxy.create({
       listen: [{ host: '127.0.0.1', port: 0, defaultServer: false }],
       serverNames: [''],
       locations: [
-        {
-          match: 'prefix',
-          path: '/',
-          proxyPass: { scheme: 'http', upstream: 'backend' },
-          setHeaders: [{ name: 'Connection', value: '' }],
+        loc({
           httpVersion: '1.1',
-          connectTimeoutMs: 60_000,
-          readTimeoutMs: 60_000,
-          sendTimeoutMs: 60_000,
-          buffering: true,
-          passRequestHeaders: true,
-          nextUpstream: defaultNextUpstream,
-        },
+          setHeaders: [{ name: 'Connection', value: '' }],
+        }),
       ],
     },
   ],

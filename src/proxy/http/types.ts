@@ -157,18 +157,8 @@ export interface UpstreamPicker {
   begin(request: PickRequest): PickSession;
 }
 
-/** Why an attempt failed, in nginx's `NGX_HTTP_UPSTREAM_FT_*` terms. */
-export type FailureKind =
-  | 'error'
-  | 'timeout'
-  | 'invalid_header'
-  | 'http_500'
-  | 'http_502'
-  | 'http_503'
-  | 'http_504'
-  | 'http_403'
-  | 'http_404'
-  | 'http_429';
+/** Why an attempt failed, in nginx's `NGX_HTTP_UPSTREAM_FT_*` terms (the conditions that are failures). */
+export type FailureKind = Exclude<NextUpstreamCondition, 'non_idempotent' | 'off'>;
 
 /** The facts a next-upstream decision is made from. */
 export interface NextUpstreamContext {
