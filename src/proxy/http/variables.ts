@@ -54,11 +54,26 @@ const builtins: Readonly<Record<string, Getter>> = {
   is_args: (v) => (v.args === '' ? '' : '?'),
 };
 
+/**
+ * `$http_NAME` as nginx 1.22 evaluates it: Cookie lines joined with "; " and X-Forwarded-For
+ * lines with ", " (both kept as lists by nginx), any other header's first line only (joining
+ * every line came with nginx 1.23).
+ */
 function httpHeader(name: string): Getter {
   const header = name.replace(/_/g, '-');
+  if (header === 'cookie' || header === 'x-forwarded-for') {
+    return (v) => {
+      const value = v.req.headers[header];
+      return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    };
+  }
   return (v) => {
-    const value = v.req.headers[header];
-    return Array.isArray(value) ? value.join(', ') : (value ?? '');
+    const raw = v.req.rawHeaders;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const n = raw[i] ?? '';
+      if (n.length === header.length && n.toLowerCase() === header) return raw[i + 1] ?? '';
+    }
+    return '';
   };
 }
 

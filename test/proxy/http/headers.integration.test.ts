@@ -25,6 +25,8 @@ const varHeaders: [string, string][] = [
   ['X-Request-Uri', '$request_uri'],
   ['X-Uri', '$uri'],
   ['X-Args', '$args'],
+  ['X-Custom-Var', '$http_x_custom'],
+  ['X-Cookie-Var', '$http_cookie'],
   ['X-Empty', ''],
 ];
 
@@ -39,12 +41,14 @@ const client = [
   'X-Custom: one',
   'Cookie: a=b',
   'X-Custom: two',
+  'Cookie: c=d',
+  'X-Forwarded-For: 10.0.0.2',
 ].join('\r\n');
 
 const requests = [
   `GET /default/a?b=1 HTTP/1.1\r\nHost: Example.TEST:8080\r\n${client}\r\n\r\n`,
   `GET /ka/a HTTP/1.1\r\nHost: example.test\r\n${client}\r\n\r\n`,
-  `GET /vars/a/../b%20c?x=1 HTTP/1.1\r\nHost: example.test\r\n${client}\r\n\r\n`,
+  `GET /vars/a/../b%20c?x=1 HTTP/1.1\r\nHost: Example.TEST:8080\r\n${client}\r\n\r\n`,
   `GET /e2/a%20b?q HTTP/1.1\r\nHost: example.test\r\n${client}\r\n\r\n`,
   `POST /default/p HTTP/1.1\r\nHost: example.test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello`,
   `POST /ka/chunked HTTP/1.1\r\nHost: example.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n`,
