@@ -67,6 +67,23 @@ export function errorPage(status: number, signature: string = defaultSignature):
   return page;
 }
 
+/**
+ * The raw 400 response for a request Node's parser rejected (there is no ServerResponse then):
+ * nginx's page, titled "Request Header Or Cookie Too Large" when the head was too big.
+ */
+export function badRequestResponse(signature: string, headerTooLarge: boolean): Buffer {
+  const title = headerTooLarge ? '400 Request Header Or Cookie Too Large' : '400 Bad Request';
+  const body =
+    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n` +
+    (headerTooLarge ? '<center>Request Header Or Cookie Too Large</center>\r\n' : '') +
+    `<hr><center>${signature}</center>\r\n</body>\r\n</html>\r\n`;
+  return Buffer.from(
+    `HTTP/1.1 400 Bad Request\r\nServer: ${signature}\r\nDate: ${httpDate()}\r\nContent-Type: text/html\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    'latin1',
+  );
+}
+
 /** Answers with nginx's page for `status` (or an empty body when it has none). */
 export function sendPage(
   res: ServerResponse,

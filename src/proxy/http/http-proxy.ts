@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
-import { defaultSignature, sendPage } from './error-pages.js';
+import { badRequestResponse, defaultSignature, sendPage } from './error-pages.js';
 import type { KeepalivePool } from './keepalive-pool.js';
 import { logOnClose, UpstreamTrail, type AccessLogSink } from './access-log.js';
 import { ProxyRequest } from './proxy-request.js';
@@ -137,8 +137,12 @@ export class HttpProxy {
       res.on('finish', () => socket.end());
       this.#handle(l, req, res, head);
     });
-    server.on('clientError', (_err: Error, socket: Duplex) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      // A malformed request (or one whose head is too large) gets nginx's 400 page and a close;
+      // a client that reset or timed out gets nothing, as nginx.
+      if (socket.writable && err.code !== 'ECONNRESET' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+        socket.end(badRequestResponse(this.#signature, err.code === 'HPE_HEADER_OVERFLOW'));
+      }
       socket.destroy();
     });
     return new Promise((resolve, reject) => {

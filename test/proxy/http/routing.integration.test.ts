@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import type { HttpServerParams, LocationMatchKind, LocationParams } from '../../../src/proxy/http/types.js';
-import { get, header, type RawResponse } from './helpers/client.js';
+import { get, header, rawRequest, type RawResponse } from './helpers/client.js';
 import { freePort, startNginx, type RealNginx } from './helpers/nginx.js';
 import { ret } from './helpers/params.js';
 import { startTandem, type RunningTandem } from './helpers/tandem.js';
@@ -145,4 +145,17 @@ describe('server_name and location selection, compared with real nginx', () => {
     assert.equal(t.status, 410);
     same(n, t, nginxPort, tandem?.port ?? 0);
   });
+
+  for (const [what, request] of [
+    ['a malformed request line', 'GARBAGE\r\n\r\n'],
+    ['a header too large', `GET / HTTP/1.1\r\nHost: example.com\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
+  ] as const) {
+    it(`answers ${what} with nginx 400 page`, async () => {
+      const n = await rawRequest(nginxPort, request);
+      const t = await rawRequest(tandem?.port ?? 0, request);
+      assert.equal(t.status, 400);
+      assert.equal(t.head.split('\r\n')[0], n.head.split('\r\n')[0]);
+      assert.equal(t.body.toString(), n.body.toString());
+    });
+  }
 });
