@@ -19,7 +19,7 @@ export interface AttemptOwner {
   attemptBody(chunk: Buffer): boolean;
   /** The response completed. */
   attemptEnd(): void;
-  /** Logs an upstream error; called before the peer is released, as nginx orders its log lines. */
+  /** Logs an upstream error, ordered around the peer's release as nginx orders its log lines. */
   logUpstream(message: string, peer: string): void;
   /** Failed before a head was passed on; the peer was already released as failed. */
   attemptFailed(kind: TransportFailure, peer: string, cachedConn: boolean): void;
@@ -234,8 +234,11 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
 
   #fail(kind: TransportFailure, message: string, cachedConn: boolean): void {
     const peer = this.#lease?.name ?? '';
-    this.#owner.logUpstream(message, peer);
+    // nginx logs a socket error where it happens, before freeing the peer (whose "upstream server
+    // temporarily disabled" warning follows), but a timeout after freeing it (reference §2).
+    if (kind !== 'timeout') this.#owner.logUpstream(message, peer);
     this.abandon('failed');
+    if (kind === 'timeout') this.#owner.logUpstream(message, peer);
     this.#owner.attemptFailed(kind, peer, cachedConn);
   }
 
