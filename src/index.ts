@@ -295,3 +295,35 @@ export {
 } from './config/nginx.js';
 export { directivePolicy, type NginxDirectivePolicy } from './config/adapt/nginx/policy.js';
 export { createSystemResolver, type HostResolver } from './config/adapt/nginx/resolve-host.js';
+
+// HTTP proxy
+export { HttpProxy, proxyHostOf, type BoundAddress } from './proxy/http/http-proxy.js';
+export type { HttpProxyOptions } from './proxy/http/compile.js';
+export type { AccessEntry, AccessLogSink } from './proxy/http/access-log.js';
+export { KeepalivePool, keepaliveParams } from './proxy/http/keepalive-pool.js';
+export { createNextUpstreamDecider, defaultNextUpstream } from './proxy/http/next-upstream.js';
+export { defaultSignature, errorPage, reasonPhrases } from './proxy/http/error-pages.js';
+export { LocationMatcher, type MatchableLocation } from './proxy/http/location-match.js';
+export { VirtualHosts, normalizeHost } from './proxy/http/server-name.js';
+export { compileTemplate, variableGetter } from './proxy/http/variables.js';
+export type {
+  DecideNext,
+  FailureKind,
+  HttpServerParams,
+  KeepaliveParams,
+  ListenParams,
+  LocationMatchKind,
+  LocationParams,
+  NextUpstreamCondition,
+  NextUpstreamContext,
+  NextUpstreamDecision,
+  NextUpstreamParams,
+  PeerLease,
+  PeerOutcome,
+  PickRequest,
+  PickSession,
+  ProxyPassParams,
+  ReturnParams,
+  SetHeaderParams,
+  UpstreamPicker,
+} from './proxy/http/types.js';
