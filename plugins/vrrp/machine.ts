@@ -94,7 +94,7 @@ export class VrrpMachine {
       this.#timers.delete(key);
       this.dispatch({ type: 'timer', instance, timer });
     };
-    this.#timers.set(key, this.clock.setTimeout(fire, Math.max(0, Math.ceil(at - this.clock.now()))));
+    this.#timers.set(key, this.clock.setTimeout(fire, Math.max(0, at - this.clock.now())));
   }
 
   #disarm(key: string): void {
