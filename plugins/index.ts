@@ -11,6 +11,7 @@ import {
   processTrackerPlugin,
   scriptTrackerPlugin,
 } from './keepalived-trackers/index.js';
+import httpProxyPlugin from './proxy-http/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
 import statusPlugin from './status/index.js';
 import vrrpPlugin from './vrrp/service/plugin.js';
@@ -30,6 +31,7 @@ export const builtinPlugins: readonly Plugin[] = [
   leastConnPlugin,
   randomPlugin,
   vrrpPlugin,
+  httpProxyPlugin,
   streamProxyPlugin,
   statusPlugin,
   adminPlugin,

@@ -35,6 +35,8 @@ export class HttpProxy {
   readonly #signature: string;
   readonly #accessLog: AccessLogSink | undefined;
   readonly #tunnels = new Set<Duplex>();
+  /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
+  readonly #released = new Map<Server, Listener>();
 
   private constructor(
     listeners: Listener[],
@@ -60,14 +62,58 @@ export class HttpProxy {
     };
   }
 
-  /** Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound. */
-  async listen(): Promise<void> {
+  /**
+   * Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound.
+   * With `previous` (a reload), listening sockets on the same address are taken over instead of
+   * bound anew, so no connection is refused in between; kept-alive client connections go on with
+   * the new configuration for their next request, and requests in progress finish on the old one.
+   */
+  async listen(previous?: HttpProxy): Promise<void> {
+    const adopted: { from: HttpProxy; server: Server }[] = [];
     try {
-      for (const l of this.#listeners) await this.#bind(l);
+      for (const l of this.#listeners) {
+        const server = previous === undefined ? undefined : previous.#release(l);
+        if (server === undefined) {
+          await this.#bind(l);
+        } else {
+          adopted.push({ from: previous as HttpProxy, server });
+          this.#attach(l, server);
+        }
+      }
     } catch (err) {
+      // Give taken sockets back, so a failed reload leaves the running proxy whole.
+      for (const a of adopted) a.from.#reclaim(a.server);
+      for (const l of this.#listeners) if (adopted.some((a) => a.server === l.server)) l.server = undefined;
       await this.close();
       throw err;
     }
+  }
+
+  /** Hands the listening socket for `want`'s address to a successor, detached from this proxy. */
+  #release(want: Listener): Server | undefined {
+    const mine = this.#listeners.find(
+      (l) =>
+        l.server !== undefined &&
+        l.host === want.host &&
+        l.port === want.port &&
+        l.ipv6Only === want.ipv6Only,
+    );
+    const server = mine?.server;
+    if (mine === undefined || server === undefined) return undefined;
+    mine.server = undefined;
+    this.#released.set(server, mine);
+    server.removeAllListeners('request');
+    server.removeAllListeners('upgrade');
+    server.removeAllListeners('clientError');
+    return server;
+  }
+
+  /** Takes back a socket handed to a successor whose start failed. */
+  #reclaim(server: Server): void {
+    const l = this.#released.get(server);
+    if (l === undefined) return;
+    this.#released.delete(server);
+    this.#attach(l, server);
   }
 
   /** The bound addresses, in listener order. */
@@ -122,6 +168,18 @@ export class HttpProxy {
   #bind(l: Listener): Promise<void> {
     // nginx: keepalive_timeout 75s, client_header_timeout 60s; no whole-request deadline.
     const server = createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 });
+    this.#attach(l, server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Makes `server` serve listener `l`'s virtual servers. */
+  #attach(l: Listener, server: Server): void {
     l.server = server;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(l, req, res, undefined);
@@ -144,13 +202,6 @@ export class HttpProxy {
         socket.end(badRequestResponse(this.#signature, err.code === 'HPE_HEADER_OVERFLOW'));
       }
       socket.destroy();
-    });
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
     });
   }
 
