@@ -88,6 +88,12 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
       frontend.request();
       frontend.response(entry.status);
       if (entry.upstreamAddr === '' || entry.upstreamAddr === '-') return;
+      // One attempt is the common case: no splitting, no allocation.
+      if (!entry.upstreamAddr.includes(', ')) {
+        const status = Number(entry.upstreamStatus);
+        if (status > 0) byAddress.get(entry.upstreamAddr)?.response(status);
+        return;
+      }
       const addrs = entry.upstreamAddr.split(/, | : /);
       const statuses = entry.upstreamStatus.split(/, | : /);
       for (let i = 0; i < addrs.length; i++) {

@@ -1,4 +1,13 @@
-import type { Logger, Metrics, PeerRequest, PickSession, Upstream, UpstreamPicker } from '../../src/index.js';
+import type {
+  Logger,
+  Metrics,
+  Peer,
+  PeerMetrics,
+  PeerRequest,
+  PickSession,
+  Upstream,
+  UpstreamPicker,
+} from '../../src/index.js';
 
 /** The `keepalive` settings of an upstream block, when it has them. */
 export type KeepaliveOf = UpstreamPicker['keepalive'];
@@ -14,6 +23,16 @@ export function upstreamPicker(
   keepalive: KeepaliveOf,
   deps: { log: Logger; metrics: Metrics },
 ): UpstreamPicker {
+  // Metric handles found once per peer, not per request (the facade keys them by name strings).
+  const handles = new WeakMap<Peer, PeerMetrics>();
+  const metricsOf = (peer: Peer): PeerMetrics => {
+    let h = handles.get(peer);
+    if (h === undefined) {
+      h = deps.metrics.upstreamPeer(upstream.name, peer.name);
+      handles.set(peer, h);
+    }
+    return h;
+  };
   return {
     name: upstream.name,
     ...(keepalive === undefined ? {} : { keepalive }),
@@ -33,7 +52,7 @@ export function upstreamPicker(
         next() {
           const peer = pr.pick();
           if (peer === undefined) return undefined;
-          const metrics = deps.metrics.upstreamPeer(upstream.name, peer.name);
+          const metrics = metricsOf(peer);
           metrics.selected();
           metrics.request();
           const colon = peer.address.lastIndexOf(':');

@@ -1,5 +1,4 @@
 import type {
-  HttpNextUpstreamCondition,
   HttpServerParams,
   LocationParams,
   NginxHttpConfig,

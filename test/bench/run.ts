@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: wrk against nginx, HAProxy and Tandem's HTTP data path in front of the same
  * upstream on loopback, one worker/thread each, upstream keep-alive on for all
- * (reference/performance.md §2). Prints requests/s, p50/p99 latency, RSS and the ratio to nginx.
+ * (reference/performance.md §2), then TCP connections/s and throughput against nginx stream and
+ * HAProxy mode tcp. Tandem runs as operators run it: the CLI on an nginx.conf. Prints medians,
+ * latency, RSS and ratios.
  * Not a test: figures depend on the host. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
  * BENCH_THREADS (wrk threads, 1: on 2 cores a second wrk thread starves the proxies),
  * BENCH_ROUNDS (2, order alternating), BENCH_OPTIONS=1 to also measure http-proxy-3 with a
  * keep-alive Agent and Node's http.request with an Agent (the data-path options of design.md §4).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitListening } from '../proxy/http/helpers/nginx.js';
+import { childPort, median, wrk, type Result, type WrkOptions } from './measure.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? '10');
 const connections = Number(process.env.BENCH_CONNECTIONS ?? '50');
@@ -28,116 +31,129 @@ function start(cmd: string, args: string[]): ChildProcess {
   return child;
 }
 
-function nginxConf(name: string, body: string): string {
+function nginxConf(name: string, body: string, stream = ''): string {
   const path = join(dir, `${name}.conf`);
   writeFileSync(
     path,
-    `worker_processes 1; daemon off; master_process off; pid ${dir}/${name}.pid; error_log ${dir}/${name}.err;
+    `${stream === '' ? '' : 'load_module /usr/lib/nginx/modules/ngx_stream_module.so;\n'}worker_processes 1; daemon off; master_process off; pid ${dir}/${name}.pid; error_log ${dir}/${name}.err;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 100000; client_body_temp_path ${dir}; proxy_temp_path ${dir};
   fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
-${body} }\n`,
+${body} }\n${stream === '' ? '' : `${stream}\n`}`,
   );
   return path;
 }
 
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m === null ? 0 : Number(m[1]) / 1024;
+interface Target {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number | undefined;
 }
 
-function toMs(v: string, unit: string): number {
-  const n = Number(v);
-  return unit === 'us' ? n / 1000 : unit === 's' ? n * 1000 : n;
-}
-
-/** utime+stime of a process in seconds (/proc/PID/stat fields 14 and 15, in clock ticks of 100 Hz). */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-interface Result {
-  name: string;
-  rps: number;
-  /** Requests served per CPU-second of the proxy: steadier than req/s on a busy host. */
-  perCpu: number;
-  p50: number;
-  p99: number;
-  rss: number;
-  errors: string;
-}
-
-function wrk(name: string, port: number, pid: number | undefined, duration: number): Result {
-  const args = [
-    `-t${threads}`,
-    `-c${connections}`,
-    `-d${duration}s`,
-    '--latency',
-    `http://127.0.0.1:${port}/`,
-  ];
-  const cpu0 = cpuSeconds(pid);
-  const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
-  const cpu = cpuSeconds(pid) - cpu0;
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
-  const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
-  const errors = [/Socket errors:[^\n]*/.exec(out)?.[0], /Non-2xx[^\n]*/.exec(out)?.[0]]
-    .filter(Boolean)
-    .join('; ');
-  return {
-    name,
-    rps,
-    p50: p50 === null ? 0 : toMs(p50[1] ?? '0', p50[2] ?? 'ms'),
-    p99: p99 === null ? 0 : toMs(p99[1] ?? '0', p99[2] ?? 'ms'),
-    rss: rssMb(pid),
-    perCpu: cpu > 0 ? (rps * duration) / cpu : 0,
-    errors,
-  };
-}
-
-function childPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.stdout?.once('data', (d: Buffer) => {
-      resolve(Number(d.toString().trim()));
-    });
-  });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
+/** Runs every target `rounds` times (alternating order) and prints medians and ratios to the first. */
+function table(title: string, targets: readonly Target[], o: WrkOptions, metric: 'rps' | 'mbps'): void {
+  const runs = new Map<string, Result[]>();
+  const ratios = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order so no target always runs first on a cold or busy host.
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    const byName = new Map<string, Result>();
+    for (const t of order) {
+      wrk(t.name, t.port, t.pid, 2, o); // warm-up
+      const r = wrk(t.name, t.port, t.pid, seconds, o);
+      byName.set(t.name, r);
+      runs.set(t.name, [...(runs.get(t.name) ?? []), r]);
+    }
+    const base = byName.get(targets[0]?.name ?? '');
+    for (const [name, r] of byName)
+      ratios.set(name, [...(ratios.get(name) ?? []), r[metric] / (base?.[metric] ?? 1)]);
+  }
+  const unit = metric === 'rps' ? (o.headers?.length ? 'conn/s' : 'req/s') : 'MiB/s';
+  const line = (c: string[]): string => c.map((x, i) => (i === 0 ? x.padEnd(34) : x.padStart(11))).join(' ');
+  console.log(`\n${title}`);
+  console.log(
+    line([
+      'target',
+      unit,
+      `x ${targets[0]?.name.split(' ')[0] ?? ''}`,
+      'p50 ms',
+      'p99 ms',
+      'RSS MB',
+      'req/CPU-s',
+    ]),
+  );
+  for (const t of targets) {
+    const rs = runs.get(t.name) ?? [];
+    const errors = rs.map((r) => r.errors).filter((e) => e !== '');
+    console.log(
+      line([
+        t.name,
+        median(rs.map((r) => r[metric])).toFixed(metric === 'rps' ? 0 : 1),
+        median(ratios.get(t.name) ?? []).toFixed(3),
+        median(rs.map((r) => r.p50)).toFixed(2),
+        median(rs.map((r) => r.p99)).toFixed(2),
+        Math.max(...rs.map((r) => r.rss)).toFixed(1),
+        median(rs.map((r) => r.perCpu)).toFixed(0),
+      ]) + (errors.length === 0 ? '' : `  (${errors.join('; ')})`),
+    );
+  }
 }
 
 async function main(): Promise<void> {
-  const [up, ng, ha] = [await freePort(), await freePort(), await freePort()];
+  const [up, ng, ha, td, ngTcp, haTcp, tdTcp] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  // 64 MiB served by the upstream for the TCP throughput runs.
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(64 * 1024 * 1024, 7));
   start('nginx', [
     '-p',
     dir,
     '-c',
-    nginxConf('upstream', `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } }`),
+    nginxConf(
+      'upstream',
+      `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } location = /big { alias ${dir}/big.bin; } }`,
+    ),
   ]);
-  const proxyConf = `upstream backend { server 127.0.0.1:${up}; keepalive 64; keepalive_requests 100000; }
-  server { listen 127.0.0.1:${ng}; location / { proxy_pass http://backend; proxy_http_version 1.1;
+  const httpBlock = `upstream backend { server 127.0.0.1:${up}; keepalive 64; keepalive_requests 100000; }
+  server { listen 127.0.0.1:PORT; location / { proxy_pass http://backend; proxy_http_version 1.1;
     proxy_set_header Connection ""; } }`;
-  const nginx = start('nginx', ['-p', dir, '-c', nginxConf('proxy', proxyConf)]);
+  const streamBlock = `stream { upstream tcp { server 127.0.0.1:${up}; } server { listen 127.0.0.1:PORT; proxy_pass tcp; } }`;
+  const nginx = start('nginx', [
+    '-p',
+    dir,
+    '-c',
+    nginxConf('proxy', httpBlock.replace('PORT', String(ng)), streamBlock.replace('PORT', String(ngTcp))),
+  ]);
   const haCfg = join(dir, 'haproxy.cfg');
   writeFileSync(
     haCfg,
-    `global\n  nbthread 1\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n` +
-      `  option http-keep-alive\n  http-reuse always\nfrontend f\n  bind 127.0.0.1:${ha}\n  default_backend b\n` +
-      `backend b\n  server s1 127.0.0.1:${up}\n`,
+    `global\n  nbthread 1\n  maxconn 4096\ndefaults\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n` +
+      `frontend f\n  mode http\n  option http-keep-alive\n  bind 127.0.0.1:${ha}\n  default_backend b\n` +
+      `backend b\n  mode http\n  http-reuse always\n  server s1 127.0.0.1:${up}\n` +
+      `frontend ft\n  mode tcp\n  bind 127.0.0.1:${haTcp}\n  default_backend bt\n` +
+      `backend bt\n  mode tcp\n  server s1 127.0.0.1:${up}\n`,
   );
   const haproxy = start('haproxy', ['-db', '-f', haCfg]);
+  // Tandem as operators run it: the CLI on the same nginx.conf blocks.
+  const tandemConf = join(dir, 'tandem-nginx.conf');
+  writeFileSync(
+    tandemConf,
+    `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {}\nhttp {\n  ${httpBlock.replace('PORT', String(td))}\n}\n` +
+      streamBlock.replace('PORT', String(tdTcp)),
+  );
+  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const tandem = start(process.execPath, [cli, '--nginx', tandemConf]);
   const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
-  const tandem = start(process.execPath, [here('./tandem-child.js'), String(up)]);
-  const targets: [string, number, number | undefined][] = [
-    ['nginx 1.22 (keepalive 64)', ng, nginx.pid],
-    ['HAProxy (http-reuse always)', ha, haproxy.pid],
-    ['Tandem (own HTTP/1.1 pool)', await childPort(tandem), tandem.pid],
+  const http: Target[] = [
+    { name: 'nginx 1.22 (keepalive 64)', port: ng, pid: nginx.pid },
+    { name: 'HAProxy (http-reuse always)', port: ha, pid: haproxy.pid },
+    { name: 'Tandem', port: td, pid: tandem.pid },
   ];
   if (options) {
     for (const [label, mode] of [
@@ -145,64 +161,32 @@ async function main(): Promise<void> {
       ['node http.request + Agent', 'node-http'],
     ] as const) {
       const c = start(process.execPath, [here('./option-child.js'), mode, String(up)]);
-      targets.push([label, await childPort(c), c.pid]);
+      http.push({ name: label, port: await childPort(c), pid: c.pid });
     }
   }
-  for (const [, p] of [['upstream', up], ...targets] as const) await waitListening(p);
-  const runs = new Map<string, Result[]>();
-  const ratios = new Map<string, number[]>();
-  const cpuRatios = new Map<string, number[]>();
-  for (let round = 0; round < rounds; round++) {
-    // Alternate the order so no target always runs first on a cold or busy host.
-    const order = round % 2 === 0 ? targets : [...targets].reverse();
-    const byName = new Map<string, Result>();
-    for (const [name, port, pid] of order) {
-      wrk(name, port, pid, 2); // warm-up
-      const r = wrk(name, port, pid, seconds);
-      byName.set(name, r);
-      runs.set(name, [...(runs.get(name) ?? []), r]);
-    }
-    const base = byName.get(targets[0]?.[0] ?? '');
-    for (const [name, r] of byName) {
-      ratios.set(name, [...(ratios.get(name) ?? []), r.rps / (base?.rps ?? 1)]);
-      cpuRatios.set(name, [...(cpuRatios.get(name) ?? []), r.perCpu / (base?.perCpu ?? 1)]);
-    }
-  }
-  const line = (c: string[]): string =>
-    c.map((x, i) => (i === 0 ? x.padEnd(32) : i === c.length - 1 ? `  ${x}` : x.padStart(10))).join(' ');
+  const tcp: Target[] = [
+    { name: 'HAProxy mode tcp', port: haTcp, pid: haproxy.pid },
+    { name: 'nginx stream', port: ngTcp, pid: nginx.pid },
+    { name: 'Tandem stream', port: tdTcp, pid: tandem.pid },
+  ];
+  for (const t of [{ port: up }, ...http, ...tcp]) await waitListening(t.port);
   console.log(
-    `wrk -t${threads} -c${connections} -d${seconds}s x ${rounds} round(s); upstream: nginx return 200 "ok" (one worker); ` +
-      'medians; x nginx = median of same-round ratios (req/s, and req per proxy CPU-second)',
+    `wrk -t${threads} x ${rounds} round(s) of ${seconds}s on loopback, one worker/thread per proxy; medians; ` +
+      'ratios are medians of same-round ratios to the first row',
   );
-  console.log(
-    line([
-      'target',
-      'req/s',
-      'x nginx',
-      'p50 ms',
-      'p99 ms',
-      'RSS MB',
-      'req/CPU-s',
-      'x nginx',
-      'x nginx/round',
-    ]),
+  table(`HTTP: -c${connections}, upstream keep-alive, "ok" responses`, http, { threads, connections }, 'rps');
+  table(
+    'TCP connections: a new connection per request (Connection: close), -c50',
+    tcp,
+    { threads, connections: 50, headers: ['Connection: close'] },
+    'rps',
   );
-  for (const [name] of targets) {
-    const rs = runs.get(name) ?? [];
-    const cols = [
-      name,
-      median(rs.map((r) => r.rps)).toFixed(0),
-      median(ratios.get(name) ?? []).toFixed(3),
-      median(rs.map((r) => r.p50)).toFixed(2),
-      median(rs.map((r) => r.p99)).toFixed(2),
-      Math.max(...rs.map((r) => r.rss)).toFixed(1),
-      median(rs.map((r) => r.perCpu)).toFixed(0),
-      median(cpuRatios.get(name) ?? []).toFixed(3),
-      (ratios.get(name) ?? []).map((x) => x.toFixed(2)).join(' '),
-    ];
-    const errors = rs.map((r) => r.errors).filter((e) => e !== '');
-    console.log(line(cols) + (errors.length === 0 ? '' : `  (${errors.join('; ')})`));
-  }
+  table(
+    'TCP throughput: 64 MiB responses over 4 connections',
+    tcp,
+    { threads, connections: 4, path: '/big' },
+    'mbps',
+  );
 }
 
 try {
