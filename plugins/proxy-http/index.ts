@@ -84,6 +84,14 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
     pickerFor: (target) => pickers.get(target.upstream),
     logger: ctx.log,
     decideNext: createNextUpstreamDecider,
+    connections: {
+      opened: () => {
+        frontend.connectionOpened();
+      },
+      closed: () => {
+        frontend.connectionClosed();
+      },
+    },
     accessLog: (entry) => {
       frontend.request();
       frontend.response(entry.status);

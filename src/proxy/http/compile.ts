@@ -37,6 +37,8 @@ export interface HttpProxyOptions {
   readonly accessLog?: AccessLogSink;
   /** Replaces nginx's next-upstream rule (default {@link createNextUpstreamDecider}). */
   readonly decideNext?: (params: NextUpstreamParams) => DecideNext;
+  /** Told of every client connection opened and closed (nginx stub_status accepted/active). */
+  readonly connections?: { opened(): void; closed(): void };
 }
 
 /** A location compiled for request time: a proxy route or a `return`. */

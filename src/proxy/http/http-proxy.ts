@@ -34,6 +34,7 @@ export class HttpProxy {
   readonly #pools: KeepalivePool[];
   readonly #signature: string;
   readonly #accessLog: AccessLogSink | undefined;
+  readonly #connections: HttpProxyOptions['connections'];
   readonly #tunnels = new Set<Duplex>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
   readonly #released = new Map<Server, Listener>();
@@ -43,8 +44,10 @@ export class HttpProxy {
     pools: KeepalivePool[],
     signature: string,
     accessLog: AccessLogSink | undefined,
+    connections: HttpProxyOptions['connections'],
   ) {
     this.#accessLog = accessLog;
+    this.#connections = connections;
     this.#listeners = listeners;
     this.#pools = pools;
     this.#signature = signature;
@@ -57,7 +60,13 @@ export class HttpProxy {
     diagnostics.push(...listenDiagnostics);
     const listeners: Listener[] = plans.map((p) => ({ ...p }));
     return {
-      proxy: new HttpProxy(listeners, pools, opts.signature ?? defaultSignature, opts.accessLog),
+      proxy: new HttpProxy(
+        listeners,
+        pools,
+        opts.signature ?? defaultSignature,
+        opts.accessLog,
+        opts.connections,
+      ),
       diagnostics,
     };
   }
@@ -105,6 +114,7 @@ export class HttpProxy {
     server.removeAllListeners('request');
     server.removeAllListeners('upgrade');
     server.removeAllListeners('clientError');
+    server.removeAllListeners('connection');
     return server;
   }
 
@@ -181,6 +191,15 @@ export class HttpProxy {
   /** Makes `server` serve listener `l`'s virtual servers. */
   #attach(l: Listener, server: Server): void {
     l.server = server;
+    const counter = this.#connections;
+    if (counter !== undefined) {
+      server.on('connection', (socket: Duplex) => {
+        counter.opened();
+        socket.once('close', () => {
+          counter.closed();
+        });
+      });
+    }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(l, req, res, undefined);
     });
