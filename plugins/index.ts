@@ -5,6 +5,13 @@ import ipHashPlugin from './balancer-ip-hash/index.js';
 import leastConnPlugin from './balancer-least-conn/index.js';
 import randomPlugin from './balancer-random/index.js';
 import roundRobinPlugin from './balancer-round-robin/index.js';
+import {
+  fileTrackerPlugin,
+  interfaceTrackerPlugin,
+  processTrackerPlugin,
+  scriptTrackerPlugin,
+} from './keepalived-trackers/index.js';
+import httpProxyPlugin from './proxy-http/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
 import statusPlugin from './status/index.js';
 import vrrpPlugin from './vrrp/service/plugin.js';
@@ -14,12 +21,17 @@ import vrrpPlugin from './vrrp/service/plugin.js';
  * register-on-import, so what runs is visible in one place.
  */
 export const builtinPlugins: readonly Plugin[] = [
+  scriptTrackerPlugin,
+  fileTrackerPlugin,
+  processTrackerPlugin,
+  interfaceTrackerPlugin,
   roundRobinPlugin,
   ipHashPlugin,
   hashPlugin,
   leastConnPlugin,
   randomPlugin,
   vrrpPlugin,
+  httpProxyPlugin,
   streamProxyPlugin,
   statusPlugin,
   adminPlugin,

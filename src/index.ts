@@ -230,3 +230,100 @@ export {
 } from './config/keepalived.js';
 export { dumpKeepalivedConfig, type DumpOptions } from './config/keepalived-dump.js';
 export type * from './config/model/keepalived.js';
+
+// Trackers
+export {
+  fileTrackEffect,
+  fileTrackerState,
+  healthTrackEffect,
+  healthTrackerState,
+  reweightTrackerState,
+  sameTrackerValue,
+  weightedTrackerState,
+  type TrackEffect,
+  type TrackValueKind,
+} from './core/track-weight.js';
+export { publishTracker } from './core/tracker-publish.js';
+export {
+  ProcessGroup,
+  spawnProcessGroup,
+  type ProcessGroupExit,
+  type ProcessGroupOptions,
+} from './core/process-group.js';
+export {
+  DEFAULT_SCRIPT_USER,
+  resolveScriptUser,
+  type ScriptIdentity,
+  type ScriptUserName,
+  type ScriptUserResult,
+} from './core/script-user.js';
+export {
+  checkScriptSecurity,
+  isExecutableBy,
+  type ScriptSecurityFlags,
+  type ScriptSecurityResult,
+} from './core/script-security.js';
+export type { ScriptTrackerConfig, ScriptTrackerParams } from '../plugins/track-script/params.js';
+export { ScriptTrackerService, createScriptTrackerPlugin } from '../plugins/track-script/plugin.js';
+export type { FileTrackerConfig, FileTrackerParams } from '../plugins/track-file/params.js';
+export { FileTrackerService, createFileTrackerPlugin } from '../plugins/track-file/plugin.js';
+export type {
+  ParamMatch,
+  ProcessTrackerConfig,
+  ProcessTrackerParams,
+} from '../plugins/track-process/params.js';
+export { ProcessTrackerService, createProcessTrackerPlugin } from '../plugins/track-process/plugin.js';
+export type { InterfaceTrackerConfig, InterfaceTrackerParams } from '../plugins/track-interface/params.js';
+export {
+  monitorLinkSource,
+  signalLinkSource,
+  type LinkSource,
+  type SignalLinkMonitor,
+} from '../plugins/track-interface/link-source.js';
+export { InterfaceTrackerService, createInterfaceTrackerPlugin } from '../plugins/track-interface/plugin.js';
+
+// nginx.conf (issue 4): reading, `-t`, `-d`, the policy table and the resolver nginx -t uses.
+export {
+  NGINX_UNHONOURED,
+  dumpNginxConfig,
+  loadNginxConfig,
+  nginxConfigReader,
+  nginxConfigTest,
+  type LoadNginxOptions,
+  type NginxConfigTestResult,
+  type NginxLoadResult,
+} from './config/nginx.js';
+export { directivePolicy, type NginxDirectivePolicy } from './config/adapt/nginx/policy.js';
+export { createSystemResolver, type HostResolver } from './config/adapt/nginx/resolve-host.js';
+
+// HTTP proxy
+export { HttpProxy, proxyHostOf, type BoundAddress } from './proxy/http/http-proxy.js';
+export type { HttpProxyOptions } from './proxy/http/compile.js';
+export type { AccessEntry, AccessLogSink } from './proxy/http/access-log.js';
+export { KeepalivePool, keepaliveParams } from './proxy/http/keepalive-pool.js';
+export { createNextUpstreamDecider, defaultNextUpstream } from './proxy/http/next-upstream.js';
+export { defaultSignature, errorPage, reasonPhrases } from './proxy/http/error-pages.js';
+export { LocationMatcher, type MatchableLocation } from './proxy/http/location-match.js';
+export { VirtualHosts, normalizeHost } from './proxy/http/server-name.js';
+export { compileTemplate, variableGetter } from './proxy/http/variables.js';
+export type {
+  DecideNext,
+  FailureKind as HttpFailureKind,
+  HttpServerParams,
+  KeepaliveParams,
+  ListenParams,
+  LocationMatchKind,
+  LocationParams,
+  NextUpstreamCondition as HttpNextUpstreamCondition,
+  NextUpstreamContext,
+  NextUpstreamDecision as HttpNextUpstreamDecision,
+  NextUpstreamParams,
+  PeerLease,
+  PeerOutcome as LeaseOutcome,
+  PickRequest,
+  PickSession,
+  ProxyPassParams,
+  ReturnParams,
+  SetHeaderParams,
+  UpstreamPicker,
+} from './proxy/http/types.js';

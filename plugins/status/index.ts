@@ -5,6 +5,7 @@
  */
 import {
   definePlugin,
+  installDumpSignals,
   isProxyStatusProvider,
   maskSecrets,
   setDrained,
@@ -84,9 +85,12 @@ export const statusPlugin: ServicePlugin<Model> = definePlugin<ServicePlugin<Mod
     let current = model;
     const statusSource = createStatusSource(ctx, () => current);
     let off: (() => void) | undefined;
+    let offDumps: (() => void) | undefined;
     return {
       statusSource,
       start() {
+        // keepalived's SIGUSR1 (data + JSON) and SIGUSR2 (stats) dumps, with or without the admin server.
+        offDumps = installDumpSignals(statusSource, current.tandem.dumps ?? {}, ctx.log);
         // Services replaced or reloaded by the kernel rebuilt their upstreams: drains go back on.
         off = ctx.bus.on('config.reloaded', (e) => {
           if (e.ok) statusSource.reapplyDrains();
@@ -98,6 +102,7 @@ export const statusPlugin: ServicePlugin<Model> = definePlugin<ServicePlugin<Mod
       },
       stop() {
         off?.();
+        offDumps?.();
       },
     };
   },

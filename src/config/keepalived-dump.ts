@@ -20,8 +20,13 @@ function isLoc(v: object): v is SourceLoc {
 
 /** Renders the model as canonical JSON. */
 export function dumpKeepalivedConfig(model: KeepalivedConfig, options: DumpOptions = {}): string {
-  const path = (f: string): string =>
-    options.relativeTo === undefined ? f : relative(options.relativeTo, f);
+  // Only paths under `relativeTo` are shortened: `/etc/hostname` must read the same wherever the
+  // fixtures are checked out.
+  const path = (f: string): string => {
+    if (options.relativeTo === undefined) return f;
+    const r = relative(options.relativeTo, f);
+    return r.startsWith('..') ? f : r;
+  };
   const walk = (v: unknown, key: string): unknown => {
     if (Array.isArray(v)) return v.map((x) => walk(x, key));
     if (typeof v === 'string' && (key === 'file' || key === 'files')) return path(v);

@@ -2,6 +2,9 @@ import { configError, formatDiagnostic, hasErrors, type Diagnostic } from '../co
 import { AdaptContext } from './adapt/nginx/adapt-context.js';
 import { checkTree } from './adapt/nginx/check-tree.js';
 import { adaptHttp } from './adapt/nginx/http.js';
+import { listenAddrTexts } from './adapt/nginx/listen.js';
+import { checkWorkerConnections } from './adapt/nginx/listening.js';
+import { checkSsl } from './adapt/nginx/ssl-checks.js';
 import { createSystemResolver, type HostResolver } from './adapt/nginx/resolve-host.js';
 import { adaptStream } from './adapt/nginx/stream.js';
 import { definedVariables, isKnownVariable } from './adapt/nginx/variables.js';
@@ -10,7 +13,6 @@ import type { ConfigReader } from './load.js';
 import { loadDirectiveTree } from './load-tree.js';
 import type { NginxConfig } from './model/nginx.js';
 import grammar from './parse/generated/nginx.generated.js';
-import type { CompiledGrammar } from './parse/run-grammar.js';
 
 /** Options for {@link loadNginxConfig}; the defaults behave as `nginx -t` on this host. */
 export interface LoadNginxOptions {
@@ -35,7 +37,7 @@ export interface NginxLoadResult {
 }
 
 /** Diagnostic code of a directive Tandem parses but does not honour. */
-export const UNHONOURED = 'TANDEM_NGINX_UNHONOURED';
+export const NGINX_UNHONOURED = 'TANDEM_NGINX_UNHONOURED';
 
 function byPosition(files: readonly string[]): (a: Diagnostic, b: Diagnostic) => number {
   const rank = (d: Diagnostic): number => (d.loc === undefined ? -1 : files.indexOf(d.loc.file));
@@ -55,7 +57,7 @@ function nginxWording(d: Diagnostic): Diagnostic {
  * the typed model. Never throws for bad input: every problem is a located diagnostic.
  */
 export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): NginxLoadResult {
-  const loaded = loadDirectiveTree(file, grammar as CompiledGrammar, {
+  const loaded = loadDirectiveTree(file, grammar, {
     missingInclude: 'error',
     includeBase: 'main-file',
   });
@@ -81,8 +83,20 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
   )) {
     ctx.error(extra, `"${extra.name}" directive is duplicate`);
   }
+  if (httpBlock !== undefined && http !== undefined) {
+    const perServer = http.servers.map((s) => s.listen.flatMap(listenAddrTexts));
+    const ssl = new Set(
+      http.servers.flatMap((s) =>
+        s.listen.filter((l) => l.otherParams.includes('ssl')).flatMap(listenAddrTexts),
+      ),
+    );
+    checkSsl(httpBlock, tree.file, ctx, 'http', ssl, perServer);
+  }
+  if (streamBlock !== undefined) checkSsl(streamBlock, tree.file, ctx, 'stream');
+  const sockets = checkWorkerConnections(top, http, stream);
+  if (sockets !== undefined) ctx.diagnostics.push(configError('TANDEM_NGINX_INVALID', sockets));
   const defined = definedVariables(tree.directives);
-  for (const use of ctx.variableUses) {
+  for (const use of [...check.variableUses, ...ctx.variableUses]) {
     if (!isKnownVariable(use.name, use.scope, defined)) ctx.error(use.word, `unknown "${use.name}" variable`);
   }
   const diagnostics = [...readErrors, ...check.diagnostics, ...ctx.diagnostics].sort(byPosition(files));
@@ -91,7 +105,7 @@ export function loadNginxConfig(file: string, options: LoadNginxOptions = {}): N
     diagnostics.push(configError('TANDEM_NGINX_INVALID', 'no "events" section in configuration'));
   }
   const ok = !hasErrors(diagnostics);
-  const honoured = ok && !diagnostics.some((d) => d.code === UNHONOURED);
+  const honoured = ok && !diagnostics.some((d) => d.code === NGINX_UNHONOURED);
   if (!ok) return { diagnostics, ok, honoured, files };
   const model: NginxConfig = {
     file: tree.file,
@@ -126,7 +140,7 @@ export function nginxConfigTest(file: string, options: LoadNginxOptions = {}): N
   if (!r.ok) {
     lines.push(`tandem: configuration file ${main} test failed`);
   } else if (!r.honoured) {
-    const n = r.diagnostics.filter((d) => d.code === UNHONOURED).length;
+    const n = r.diagnostics.filter((d) => d.code === NGINX_UNHONOURED).length;
     lines.push(`tandem: the configuration file ${main} syntax is ok`);
     lines.push(`tandem: configuration file ${main} test failed: ${n} directive(s) not honoured by Tandem`);
   } else {

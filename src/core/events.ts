@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import type { TrackerState } from './signal.js';
 import { messageOf } from './errors.js';
 
 /**
@@ -15,6 +16,8 @@ export interface EventMap {
     readonly to: string;
     readonly priority: number;
   };
+  /** A tracker's published state changed (an edge): kind `script`, `interface`, `file`, `process`. */
+  'tracker.changed': { readonly kind: string; readonly name: string; readonly state: TrackerState };
 }
 
 /** A bus listener; it may observe but never change control flow. */

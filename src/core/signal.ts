@@ -46,6 +46,12 @@ export interface TrackerState {
   readonly reason: string;
   /** For weighted trackers, the signed priority change now in force (keepalived's weight). */
   readonly weight?: number;
+  /**
+   * The raw observation the weight was applied to, so a consumer with its own weight (keepalived's
+   * `track_script { chk weight 10 }`) can re-derive the effect: 1/0 for a script, link or process
+   * quorum (1 = OK), the integer read from a `track_file`.
+   */
+  readonly value?: number;
 }
 
 /** Equality for {@link TrackerState}: a new reason alone is not an edge unless up/weight change too. */

@@ -11,8 +11,6 @@ import { vipOf } from './params-from-model.js';
 /** When each instance last changed state, and how often it entered each state. */
 export type TransitionLog = Map<string, { last: number | null; counts: Record<string, number> }>;
 
-type StatusState = VrrpInstanceStatus['state'];
-
 /** keepalived's JSON counter names (`vrrp_json.c`) from the engine's camelCase ones. */
 function snakeStats(stats: object): VrrpInstanceStatus['stats'] {
   const out: Record<string, number> = {};
@@ -61,8 +59,8 @@ export function vrrpStatusOf(
     const family = c.family === 'inet' ? 'ipv4' : 'ipv6';
     const status: VrrpInstanceStatus = {
       name: c.name,
-      state: (s?.state ?? 'INIT'),
-      wantState: (s?.wantState ?? 'BACKUP'),
+      state: s?.state ?? 'INIT',
+      wantState: s?.wantState ?? 'BACKUP',
       interface: iface,
       vrid: c.vrid,
       version: c.version,
@@ -80,7 +78,7 @@ export function vrrpStatusOf(
       preempt: !c.nopreempt,
       authType: c.authentication === undefined ? 'none' : c.authentication.type === 'PASS' ? 'pass' : 'ah',
       lastTransition: log?.last ?? null,
-      transitions: (log?.counts ?? {}),
+      transitions: log?.counts ?? {},
       stats: snakeStats(state.stats[c.name] ?? {}),
     };
     return status;

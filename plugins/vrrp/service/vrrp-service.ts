@@ -39,7 +39,6 @@ export function ownershipFile(): string {
 /** A tracker the service could not find: it counts as up, and the operator is told once. */
 const MISSING: TrackerState = { up: true, reason: 'tracker not available' };
 
-
 /** Resolves after the event loop's next poll phase (setImmediate runs in the check phase after it). */
 const nextTurn = (): Promise<void> =>
   new Promise((resolve) => {
@@ -131,9 +130,9 @@ export class VrrpService {
   }
 
   #signalOf(io: LinuxVrrpIo, ref: TrackRef): Signal<TrackerState> | undefined {
-    return ref.kind === 'interface'
-      ? io.interfaceSignal(ref.name)
-      : this.#ctx.trackers.get(ref.kind, ref.name);
+    const published = this.#ctx.trackers.get(ref.kind, ref.name);
+    // track_interface: the interface tracker (with its up/down delays) when it runs, else the raw link.
+    return published ?? (ref.kind === 'interface' ? io.interfaceSignal(ref.name) : undefined);
   }
 
   /** Subscribes to every tracker named in the config; returns their states now, for the start. */
@@ -178,12 +177,15 @@ export class VrrpService {
     // advert when the socket polls writable, i.e. in the next poll phase, so a job started from a
     // microtask would run its forks first and delay a new master's first advert by 10-20 ms
     // (measured). keepalived sends the advert, then sets VIPs, then GARPs: wait one turn.
-    const next = prev.then(nextTurn).then(job).then(
-      () => undefined,
-      (err: unknown) => {
-        this.#ctx.log.error(`(${instance}) ${messageOf(err)}`);
-      },
-    );
+    const next = prev
+      .then(nextTurn)
+      .then(job)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.#ctx.log.error(`(${instance}) ${messageOf(err)}`);
+        },
+      );
     this.#queues.set(instance, next);
   }
 

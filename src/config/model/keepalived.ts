@@ -16,7 +16,10 @@ export type VrrpInitialState = 'MASTER' | 'BACKUP';
 export interface ScriptCommandConfig {
   /** argv: the program as written (keepalived later resolves it with realpath) and its arguments. */
   readonly argv: readonly string[];
-  /** `user [group]` written after a notify script, or the vrrp_script `user`; undefined means script_user. */
+  /**
+   * The user the script runs as: `user [group]` written after a notify script or in vrrp_script, else
+   * `script_user`, else `keepalived_script` if that user exists, else root (keepalived's default user).
+   */
   readonly user?: string;
   readonly group?: string;
   readonly loc: SourceLoc;
@@ -64,6 +67,7 @@ export interface IpRouteConfig {
   readonly via?: string;
   readonly dev?: string;
   readonly table?: string;
+  /** Route `metric`, or the rule `preference` / `priority`. */
   readonly metric?: number;
   readonly noTrack: boolean;
   readonly loc: SourceLoc;

@@ -40,6 +40,11 @@ export interface NginxUpstreamServerConfig {
   readonly host?: string;
   /** Port; nginx's default is 80 for http, stream requires one. Absent for a unix socket. */
   readonly port?: number;
+  /**
+   * What the name resolved to when the config was read, IPv4 first: nginx makes one peer per address,
+   * all sharing this line's parameters and `address` text (reference §1.0). Absent for a unix socket.
+   */
+  readonly addresses?: readonly string[];
   /** Unix socket path, for `unix:/path`. */
   readonly unixPath?: string;
   readonly weight: number;
@@ -85,6 +90,8 @@ export interface NginxListenConfig {
   readonly host: string;
   readonly port: number;
   readonly ipv6: boolean;
+  /** What nginx binds: the literal address, 0.0.0.0 or :: for `*`, or every address a host name resolves to. */
+  readonly addresses: readonly string[];
   /** `unix:/path` listeners. */
   readonly unixPath?: string;
   readonly defaultServer: boolean;
@@ -98,7 +105,14 @@ export interface NginxListenConfig {
 /** Where `proxy_pass` sends traffic: a named upstream block, or one host:port (nginx's implicit upstream). */
 export type NginxProxyTarget =
   | { readonly kind: 'upstream'; readonly name: string }
-  | { readonly kind: 'host'; readonly host: string; readonly port: number; readonly ipv6: boolean }
+  | {
+      readonly kind: 'host';
+      readonly host: string;
+      readonly port: number;
+      readonly ipv6: boolean;
+      /** What the host resolved to when the config was read (one implicit-upstream peer each, IPv4 first). */
+      readonly addresses: readonly string[];
+    }
   | { readonly kind: 'unix'; readonly path: string };
 
 /** A parsed `proxy_pass` (ngx_http_proxy_pass, ngx_stream_proxy_pass). */

@@ -12,10 +12,12 @@ import type { SourceLoc } from '../source-loc.js';
  * `info` keepalived only logs it (rc unchanged); `fatal` CONFIG_FILE_NOT_FOUND / CONFIG_BAD_IF /
  * CONFIG_FATAL (rc 4); `general` any other config error and `warning` CONFIG_WARNING / DEPRECATED
  * (rc 5); `security` CONFIG_SECURITY_ERROR (rc 6); `abort` a keyword missing its parameter, on which
- * keepalived exits at once with KEEPALIVED_EXIT_CONFIG (rc 2, lib/parser.c `null_strvec`);
+ * keepalived exits at once with KEEPALIVED_EXIT_CONFIG (rc 2, lib/parser.c `null_strvec`); `noconfig` a
+ * missing file named by `includem` / `includew` / `includea`, on which keepalived exits
+ * KEEPALIVED_EXIT_NO_CONFIG (rc 6);
  * `tandem` a warning only Tandem gives (rc unchanged).
  */
-export type KaClass = 'info' | 'fatal' | 'general' | 'warning' | 'security' | 'abort' | 'tandem';
+export type KaClass = 'info' | 'fatal' | 'general' | 'warning' | 'security' | 'abort' | 'noconfig' | 'tandem';
 
 const CODES: Record<Exclude<KaClass, 'tandem'>, string> = {
   info: 'KEEPALIVED_INFO',
@@ -24,6 +26,7 @@ const CODES: Record<Exclude<KaClass, 'tandem'>, string> = {
   warning: 'KEEPALIVED_CONFIG_WARNING',
   security: 'KEEPALIVED_SECURITY_VIOLATION',
   abort: 'KEEPALIVED_MISSING_PARAMETER',
+  noconfig: 'KEEPALIVED_NO_CONFIG',
 };
 
 /** The `keepalived -t` exit code a set of diagnostics deserves (2: a missing parameter stopped it). */
@@ -33,7 +36,9 @@ export type ExitClass = 0 | 2 | 4 | 5 | 6;
 export function kaDiag(cls: KaClass, message: string, loc?: SourceLoc, tandemCode?: string): Diagnostic {
   const code = cls === 'tandem' ? (tandemCode ?? 'TANDEM_KA_NOTE') : CODES[cls];
   const severity =
-    cls === 'general' || cls === 'fatal' || cls === 'security' || cls === 'abort' ? 'error' : 'warning';
+    cls === 'general' || cls === 'fatal' || cls === 'security' || cls === 'abort' || cls === 'noconfig'
+      ? 'error'
+      : 'warning';
   return loc === undefined ? { severity, code, message } : { severity, code, message, loc };
 }
 
@@ -57,6 +62,8 @@ export function classOf(d: Diagnostic): KaClass {
       return 'security';
     case CODES.abort:
       return 'abort';
+    case CODES.noconfig:
+      return 'noconfig';
     default:
       // Shared loaders' own errors (unreadable file, include cycle) are configuration errors.
       return isTandemOnly(d) && d.severity === 'warning' ? 'tandem' : 'general';
@@ -69,7 +76,7 @@ export function exitClassOf(list: readonly Diagnostic[]): ExitClass {
   let rc: ExitClass = 0;
   for (const d of list) {
     const c = classOf(d);
-    if (c === 'security') return 6;
+    if (c === 'security' || c === 'noconfig') return 6;
     if (c === 'general' || c === 'warning') rc = 5;
     else if (c === 'fatal' && rc === 0) rc = 4;
   }

@@ -61,7 +61,7 @@ interface PendingFiles {
 interface FileFrame {
   readonly file: string;
   /** Physical lines with their 1-based number (a line over MAXBUF yields several with one number). */
-  readonly lines: { readonly text: string; readonly no: number }[];
+  readonly lines: { readonly text: string; readonly no: number; readonly col0: number }[];
   index: number;
   readonly chain: readonly SourceLoc[];
 }
@@ -103,7 +103,11 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
   const open = (file: string, includedAt: SourceLoc | undefined): boolean => {
     const cycle = stack.enter(file, includedAt);
     if (cycle !== undefined) {
-      diagnostics.push(kaDiag('general', cycle.message, includedAt));
+      // keepalived re-opens the file until it runs out of descriptors, logs "open problem" and
+      // still exits 0; Tandem stops at once and says why, without changing the exit code.
+      diagnostics.push(
+        kaDiag('tandem', `${cycle.message} - not read again`, includedAt, 'TANDEM_KA_INCLUDE_CYCLE'),
+      );
       return false;
     }
     if (stack.depth > MAX_INCLUDE_DEPTH) {
@@ -121,12 +125,12 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
     }
     files.push(file);
     // fgets(buf, MAXBUF) hands over at most 1023 bytes; the remainder becomes the next line.
-    const physical: { text: string; no: number }[] = [];
+    const physical: { text: string; no: number; col0: number }[] = [];
     const raws = text.split('\n');
     if (text.endsWith('\n')) raws.pop();
     raws.forEach((raw, n) => {
       for (let i = 0; i === 0 || i < raw.length; i += MAX_LINE - 1) {
-        physical.push({ text: raw.slice(i, i + MAX_LINE - 1), no: n + 1 });
+        physical.push({ text: raw.slice(i, i + MAX_LINE - 1), no: n + 1, col0: i });
       }
     });
     frames.push({ file, lines: physical, index: 0, chain: [...stack.chain] });
@@ -145,8 +149,9 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       }
     });
     if (usable.length === 0) {
-      // `include` of a missing file is only logged (rc 0); `includea` makes keepalived exit 6.
-      const cls = kind === 'a' ? 'security' : 'info';
+      // `include`/`includer`/`includeb` of a missing file is only logged (rc 0); the variants that
+      // require the files (`includem`, `includew`, `includea`) make keepalived exit 6.
+      const cls = kind === 'm' || kind === 'w' || kind === 'a' ? 'noconfig' : 'info';
       diagnostics.push(kaDiag(cls, `Config files missing '${pattern}'.`, loc));
       return;
     }
@@ -247,7 +252,7 @@ export function readKeepalivedLines(mainFile: string, options: ReadLinesOptions)
       continue;
     }
     const dc = decomment(raw);
-    const loc = at(frame.file, lineNo, dc.offset + 1, frame.chain);
+    const loc = at(frame.file, lineNo, (physical?.col0 ?? 0) + dc.offset + 1, frame.chain);
     if (dc.unterminatedQuote) diagnostics.push(kaDiag('general', `Unterminated quote '${dc.quoted}'`, loc));
     if (dc.text === '') continue;
     process(dc.text, loc);

@@ -3,8 +3,10 @@
  * `tandem -d` (dumpKeepalivedConfig) with secrets masked, and the model facts the VRRP engine relies on.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { dumpKeepalivedConfig } from '../../../src/config/keepalived-dump.js';
 import { fixedHost, keepalivedConfigTest, loadKeepalivedConfig } from '../../../src/config/keepalived.js';
 import { exitClassOf, kaDiag } from '../../../src/config/parse/keepalived-diag.js';
@@ -21,6 +23,7 @@ describe('keepalived -t exit classes', () => {
     assert.equal(exitClassOf([kaDiag('fatal', 'x'), kaDiag('warning', 'y')]), 5);
     assert.equal(exitClassOf([kaDiag('general', 'x'), kaDiag('security', 'y')]), 6);
     assert.equal(exitClassOf([kaDiag('security', 'y'), kaDiag('abort', 'z')]), 2);
+    assert.equal(exitClassOf([kaDiag('general', 'x'), kaDiag('noconfig', 'y')]), 6);
   });
   it('refuses a missing main file with exit 4 and a located message', () => {
     const r = keepalivedConfigTest(join(FIXTURE_DIR, 'no-such-file.conf'), { host });
@@ -63,10 +66,11 @@ describe('model defaults the VRRP engine relies on', () => {
   it('state MASTER without priority means 255; BACKUP default 100; advert 1 s in centiseconds', () => {
     assert.equal(loadFixture('master-no-priority').model?.vrrpInstances[0]?.priority, 255);
     const v = loadFixture('classic-backup').model?.vrrpInstances[0];
-    assert.equal(v?.priority, 100);
-    assert.equal(v?.advertIntCs, 100);
-    assert.equal(v?.garpMasterDelayMs, 5000);
-    assert.equal(v?.garpMasterRepeat, 5);
+    assert.ok(v);
+    assert.equal(v.priority, 100);
+    assert.equal(v.advertIntCs, 100);
+    assert.equal(v.garpMasterDelayMs, 5000);
+    assert.equal(v.garpMasterRepeat, 5);
   });
   it('a vrrp_script weight defaults to 0 and track_script inherits it unless overridden', () => {
     const m = loadFixture('script-weights').model;
@@ -86,5 +90,29 @@ describe('model defaults the VRRP engine relies on', () => {
   });
   it('keeps the auth password lost by the one-statement-per-line rule out, as keepalived does', () => {
     assert.equal(loadFixture('extra-words-auth').model?.vrrpInstances[0]?.authentication, undefined);
+  });
+});
+
+describe('cases where keepalived 2.2.7 -t itself misbehaves (no differential fixture)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-kaapi-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (text: string): { exitCode: number; lines: readonly string[] } => {
+    const f = join(dir, 'k.conf');
+    writeFileSync(f, text);
+    return keepalivedConfigTest(f, { host, configId: 'nodeA' });
+  };
+  const instance = (extra: string): string =>
+    `vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n virtual_ipaddress {\n  198.51.100.10/24\n }\n${extra}}\n`;
+  it('reports an unknown track_file entry (keepalived -t hangs on it)', () => {
+    const r = run(instance(' track_file {\n  nosuch\n }\n'));
+    assert.equal(r.exitCode, 5);
+    assert.match(r.lines.join('\n'), /:8:3: \(VI_1\) track file nosuch not found, ignoring\.\.\./);
+  });
+  it('checks a script run by a non-root user (keepalived -t kills itself, rc 143)', () => {
+    const text = `global_defs {\n enable_script_security\n script_user root\n}\nvrrp_script chk {\n script "/bin/true"\n user nobody\n}\n${instance(' track_script {\n  chk\n }\n')}`;
+    const r = run(text);
+    assert.equal(r.exitCode, 0, r.lines.join('\n'));
   });
 });

@@ -64,8 +64,10 @@ describe('line grammar (alloc_strvec_r)', () => {
       tokenizeLine({ text: 'router_id "abc', loc }, diags).map((w) => w.text),
       ['router_id'],
     );
-    assert.equal(diags[0]?.message, `Unmatched quote: 'router_id "abc'`);
-    assert.equal(diags[0]?.loc?.col, 15);
+    const first = diags[0];
+    assert.ok(first);
+    assert.equal(first.message, `Unmatched quote: 'router_id "abc'`);
+    assert.equal(first.loc?.col, 15);
   });
   it('gives each word its column in the physical line', () => {
     const ws = tokenizeLine({ text: 'priority 100', loc }, []);
@@ -157,7 +159,9 @@ describe('sequences', () => {
 
 describe('line reader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-kalex-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const read = (text: string, id = 'n1'): string[] => {
     const f = join(dir, 'k.conf');
     writeFileSync(f, text);

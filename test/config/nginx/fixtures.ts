@@ -28,4 +28,5 @@ export function portable(text: string): string {
  * A resolver that needs no DNS: fixtures only name IP literals and `localhost` (nginx -t resolves
  * host names at startup, and the differential test runs the real nginx on the same files).
  */
-export const fixtureResolver: HostResolver = (host) => host === 'localhost' || /^[0-9.:]+$/.test(host);
+export const fixtureResolver: HostResolver = (host) =>
+  host === 'localhost' ? ['127.0.0.1'] : /^[0-9.:]+$/.test(host) ? [host] : [];

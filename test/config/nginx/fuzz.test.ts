@@ -98,7 +98,9 @@ function apply(text: string, m: Mutation): string {
 
 describe('nginx config fuzz: mutated fixtures never throw or hang', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tandem-nginx-fuzz-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const sources = fixtureNames().map((n) => readFileSync(fixturePath(n), 'utf8'));
 
   it('reads 400 mutated files with located diagnostics and bounded time', () => {
@@ -121,12 +123,32 @@ describe('nginx config fuzz: mutated fixtures never throw or hang', () => {
           for (const d of r.diagnostics) {
             assert.ok(d.message.length > 0);
             // Only the whole-file checks (no events section, unsized zones) may lack a position.
-            if (d.loc === undefined) assert.match(d.message, /events|zone/);
+            if (d.loc === undefined) assert.match(d.message, /events|zone|worker_connections/);
           }
           assert.ok(t.lines.length > 0);
         },
       ),
       { numRuns: 400, seed: 20261120 },
+    );
+  });
+
+  it('reads 300 files of arbitrary text, nginx punctuation and binary junk', () => {
+    const alphabet = fc.constantFrom(...'{};"\'\\#$ \n\tabc019:/*=~^@()'.split(''));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: alphabet, maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(text, (t) => {
+        const file = join(dir, `junk-${n++}.conf`);
+        writeFileSync(file, t);
+        const r = loadNginxConfig(file, { resolveHost: fixtureResolver, defaultListenPort: 80 });
+        assert.equal(r.model !== undefined, r.ok);
+        for (const d of r.diagnostics) assert.ok(d.message.length > 0);
+      }),
+      { numRuns: 300, seed: 11 },
     );
   });
 });

@@ -124,8 +124,11 @@ export function adaptIpAddress(
       i++;
       const peer = parseIp(p);
       if (out.peer !== undefined) ctx.error(`Peer ${p} - another peer has already been specified`, d.loc);
-      else if (peer === undefined) ctx.error(`Invalid peer address ${p}`, d.loc);
-      else if (peer.family !== family) ctx.error(`Peer address ${p} does not match address family`, d.loc);
+      else if (peer === undefined) {
+        // parse_ipaddress without a prefix allowed: `peer X/32` is an invalid IP first.
+        ctx.error(`VRRP parsed invalid IP ${p}. skipping IP...`, d.loc);
+        ctx.error(`Invalid peer address ${p}`, d.loc);
+      } else if (peer.family !== family) ctx.error(`Peer address ${p} does not match address family`, d.loc);
       else out.peer = peer.address;
     } else if (key === 'home') out.home = true;
     else if (key === '-nodad') out.noDad = true;

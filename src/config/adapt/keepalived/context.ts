@@ -18,6 +18,10 @@ export class KaContext {
   /** get_default_script_user's one-shot state: resolved user, or the failure already reported. */
   defaultUser: { user: string; group?: string } | 'failed' | undefined;
 
+  /** The preferences keepalived gives rules written without one, counting down per family. */
+  nextRulePriority4 = 16384;
+  nextRulePriority6 = 16384;
+
   /** Where a named interface did not exist: keepalived then stops right after parsing. */
   nonExistentInterface: SourceLoc | undefined;
 
@@ -105,6 +109,12 @@ export class KaContext {
     // The closing brace is read as a keyword too (or closes the enclosing block, which is as bad).
     this.error("Unknown keyword '}'", d.loc);
     return true;
+  }
+
+  /** alloc_value_block: words between a value block's keyword and its `{` are an error. */
+  valueBlockArgs(d: Directive): void {
+    const first = d.args[0];
+    if (first !== undefined) this.error(`Block ${d.name} has extra parameters ${first.text} ...`, first.loc);
   }
 
   /** An unknown keyword (its block, if any, is reported by {@link strayBlock}). */

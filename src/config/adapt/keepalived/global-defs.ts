@@ -71,10 +71,18 @@ const OTHER = new Set(
   ).split(' '),
 );
 
+/** IN_MULTICAST / IN6_IS_ADDR_MULTICAST. */
+function isMulticast(address: string): boolean {
+  if (address.includes(':')) return address.toLowerCase().startsWith('ff');
+  const first = Number(address.split('.')[0]);
+  return first >= 224 && first <= 239;
+}
+
 /** Reads one `global_defs` block into `g`. */
 export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: GlobalState): void {
   for (const d of block) {
     if (!GLOBAL_BLOCKS.has(d.name)) ctx.strayBlock(d);
+    else ctx.valueBlockArgs(d);
     const a1 = d.args[0];
     const secs = (label: string, set: (ms: number) => void): void => {
       const w = ctx.arg(d, 1);
@@ -119,9 +127,16 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
       case 'smtp_server':
         if (a1 !== undefined) g.smtpServer = d.args.map((w) => w.text).join(' ');
         break;
-      case 'smtp_connect_timeout':
-        secs('smtp_connect_timeout', (ms) => (g.smtpConnectTimeoutS = Math.max(1, ms / 1000)));
+      case 'smtp_connect_timeout': {
+        const w = ctx.arg(d, 1);
+        if (w === undefined) break;
+        const v = ctx.unsigned(w, 0, 4294);
+        if (v === undefined)
+          ctx.error(`smtp_connect_timeout '${w.text}' must be in [0, 4294] - ignoring`, d.loc);
+        else if (v === 0) ctx.error('smtp_conect_timeout must be greater than 0, setting to 1', d.loc);
+        if (v !== undefined) g.smtpConnectTimeoutS = Math.max(1, v);
         break;
+      }
       case 'smtp_alert':
         flag((b) => (g.smtpAlert = b));
         break;
@@ -134,6 +149,8 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
         if (ip === undefined) ctx.error(`Can't parse ${d.name} [${w.text}]. Skipping`, d.loc);
         else if (ip.family !== want)
           ctx.error(`${d.name} [${w.text}] is not IPv${want === 'inet' ? 4 : 6}. Skipping`, d.loc);
+        else if (!isMulticast(ip.address))
+          ctx.error(`${d.name} [${w.text}] is not multicast. Skipping`, d.loc);
         else if (want === 'inet') g.mcastGroup4 = ip.address;
         else g.mcastGroup6 = ip.address;
         break;

@@ -7,6 +7,10 @@ import type { Directive } from '../../directive.js';
 import type { KaContext } from './context.js';
 import type { InstanceDraft } from './instance-draft.js';
 
+function unsupported(ctx: KaContext, d: Directive): void {
+  ctx.tandem('TANDEM_KA_UNSUPPORTED', `${d.name} is accepted but has no effect in Tandem yet`, d.loc);
+}
+
 /** Applies one option keyword to the draft; false when the keyword is not one of these. */
 export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directive): boolean {
   const a1 = d.args[0];
@@ -138,17 +142,66 @@ export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directi
       }
       break;
     case 'debug':
-    case 'kernel_rx_buf_size':
+      // Accepted for compatibility; keepalived itself ignores the value.
+      uint(
+        0,
+        4,
+        (s) => `(${v.name}) Debug value '${s}' not valid; must be between 0-4`,
+        () => undefined,
+      );
+      break;
+    case 'kernel_rx_buf_size': {
+      const ok =
+        d.args.length === 1 && a1 !== undefined && /^\d+$/.test(a1.text) && Number(a1.text) <= 4294967295;
+      if (!ok) ctx.error(`(${v.name}) invalid kernel_rx_buf_size specified`, d.loc);
+      unsupported(ctx, d);
+      break;
+    }
     case 'linkbeat_use_polling':
+      ctx.error(
+        `(${v.name}) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block`,
+        d.loc,
+      );
+      break;
     case 'old_unicast_checksum':
+      // Counts as a unicast keyword (keepalived sets VRRP_FLAG_UNICAST_CONFIGURED).
+      v.unicastConfigured = true;
+      if (a1 !== undefined && a1.text !== 'never') {
+        ctx.error(`(${v.name}) Unknown old_unicast_chksum mode ${a1.text} - ignoring`, d.loc);
+      }
+      unsupported(ctx, d);
+      break;
     case 'garp_extra_if':
-    case 'vmac_garp_intvl':
+    case 'vmac_garp_intvl': {
+      if (d.name === 'vmac_garp_intvl') {
+        ctx.report('warning', 'Keyword "vmac_garp_intvl" is deprecated - please use "garp_extra_if"', d.loc);
+      }
+      let time = false;
+      let bad = false;
+      for (const w of d.args) {
+        if (w.text === 'all') continue;
+        if (ctx.unsigned(w, 0, 86400) === undefined) {
+          ctx.error(`(${v.name}): ${d.name} '${w.text}' invalid - ignoring`, d.loc);
+          bad = true;
+          break;
+        }
+        time = true;
+      }
+      if (!bad && !time) ctx.error(`(${v.name}): ${d.name} specified without time - ignoring`, d.loc);
+      unsupported(ctx, d);
+      break;
+    }
     case 'use_ipvlan':
     case 'vrf':
-      ctx.tandem('TANDEM_KA_UNSUPPORTED', `${d.name} is accepted but has no effect in Tandem`, d.loc);
+      unsupported(ctx, d);
       break;
     case 'lvs_sync_daemon_interface':
       ctx.error(`(${v.name}) Specifying lvs_sync_daemon_interface against a vrrp is deprecated.`, d.loc);
+      // keepalived's second line, indented under the first.
+      ctx.error(
+        `      ${' '.repeat(Math.max(0, v.name.length - 2))}Please use global lvs_sync_daemon`,
+        d.loc,
+      );
       break;
     default:
       return false;

@@ -130,6 +130,7 @@ export function adaptKeepalived(
         break;
       }
       case 'static_ipaddress':
+        ctx.valueBlockArgs(d);
         for (const e of block) {
           const ip = adaptIpAddress(ctx, e, { isStatic: true });
           if (ip === undefined) continue;
@@ -145,12 +146,14 @@ export function adaptKeepalived(
         }
         break;
       case 'static_routes':
+        ctx.valueBlockArgs(d);
         for (const e of block) {
           const r = adaptRoute(ctx, e);
           if (r !== undefined) staticRoutes.push(r);
         }
         break;
       case 'static_rules':
+        ctx.valueBlockArgs(d);
         for (const e of block) {
           const r = adaptRule(ctx, e);
           if (r !== undefined) staticRules.push(r);
@@ -262,7 +265,7 @@ function checkVridConflicts(ctx: KaContext, instances: readonly VrrpInstanceConf
       if (a.unicastPeers.length > 0 || b.unicastPeers.length > 0 || a.mcastDestination !== b.mcastDestination)
         continue;
       ctx.error(
-        `${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`,
+        `${b.name} and ${a.name} both use VRID ${a.vrid} with IPv${a.family === 'inet' ? 4 : 6} on interface ${a.interface}`,
         a.loc,
       );
     }

@@ -61,6 +61,7 @@ export function adaptSyncGroup(
   };
   for (const k of d.block ?? []) {
     if (!GROUP_BLOCKS.has(k.name)) ctx.strayBlock(k);
+    else ctx.valueBlockArgs(k);
     switch (k.name) {
       case 'group': {
         if (sg.names !== undefined) {

@@ -54,8 +54,7 @@ export function adaptTrackList(
         ctx.error(`(${owner}) weight without value specified for ${label} ${name} - ignoring`, e.loc);
         continue;
       }
-      const limit = kind === 'file' || kind === 'process' ? 254 : 254;
-      const v = ctx.int(value, -limit, limit);
+      const v = ctx.int(value, -254, 254);
       if (v === undefined) {
         ctx.error(
           `(${owner}) weight ${value.text} for ${name} must be between [-253..253] inclusive. Ignoring...`,

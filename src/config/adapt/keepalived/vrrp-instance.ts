@@ -84,6 +84,7 @@ export function adaptInstanceBlock(
 ): void {
   for (const d of block) {
     if (!INSTANCE_BLOCKS.has(d.name)) ctx.strayBlock(d);
+    else if (d.name !== 'authentication') ctx.valueBlockArgs(d);
     const a1 = d.args[0];
     const uint = (min: number, max: number, msg: (s: string) => string, set: (n: number) => void): void => {
       const w = ctx.arg(d, 1);

@@ -88,7 +88,7 @@ export function adaptVrrpScript(ctx: KaContext, d: Directive, g: GlobalState): V
           ctx.host.user(a1.text) === undefined ||
           (grp !== undefined && ctx.host.group(grp.text) === undefined)
         ) {
-          ctx.error(`Unable to set uid/gid for script ${argv?.join(' ') ?? ''}`, k.loc);
+          ctx.error(`Unable to set uid/gid for script ${(argv ?? []).map((a) => `'${a}'`).join(' ')}`, k.loc);
           remove = true;
         } else {
           remove = false;

@@ -1,7 +1,8 @@
 import { configError, configWarning, type Diagnostic } from '../../../core/diagnostic.js';
 import type { Directive, Word } from '../../directive.js';
 import type { SourceLoc } from '../../source-loc.js';
-import type { HostResolver } from './resolve-host.js';
+import { normaliseIPv4, type HostResolver } from './resolve-host.js';
+import { isNginxIPv4 } from './url.js';
 import type { VariableUse } from './variables.js';
 
 /** What every nginx block adapter shares: where to report, what to skip, how to resolve names. */
@@ -18,6 +19,17 @@ export class AdaptContext {
     this.#invalid = invalid;
     this.resolve = resolve;
     this.defaultListenPort = defaultListenPort;
+  }
+
+  /**
+   * The addresses nginx would connect to or bind for a host at startup: the literal itself, or every
+   * address the name resolves to, IPv4 first (ngx_inet_resolve_host adds AF_INET results first).
+   */
+  addressesOf(host: string, ipv6Literal: boolean): readonly string[] {
+    if (ipv6Literal) return [host];
+    if (isNginxIPv4(host)) return [normaliseIPv4(host)];
+    const all = this.resolve(host);
+    return [...all.filter((a) => !a.includes(':')), ...all.filter((a) => a.includes(':'))];
   }
 
   /** The directives of a block that the generic check accepted, in order. */

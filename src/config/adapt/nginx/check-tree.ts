@@ -10,7 +10,11 @@ import {
   type NginxContext,
   type NginxDirectiveSpec,
 } from './directives.js';
+import { checkHostSetting, checkLogPath } from './host-checks.js';
+import { LogChecks } from './log-checks.js';
+import { checkOpaqueBlock, OPAQUE_BLOCKS } from './opaque-blocks.js';
 import { directivePolicy } from './policy.js';
+import { genericVariableUses, type VariableUse } from './variables.js';
 import { checkSlot } from './slots.js';
 
 /** What the generic pass found: diagnostics, the directives adapters must skip, and what is not acted on. */
@@ -19,10 +23,9 @@ export interface TreeCheck {
   /** Directives nginx would refuse (already reported): adapters skip them. */
   readonly invalid: ReadonlySet<Directive>;
   readonly ignored: readonly NginxIgnoredDirective[];
+  /** Variables used by directives Tandem does not act on, checked like the acted-on ones. */
+  readonly variableUses: readonly VariableUse[];
 }
-
-/** Blocks whose body a module's own handler reads line by line (cf->handler): not directives. */
-const OPAQUE_BLOCKS = new Set(['types', 'map', 'geo', 'split_clients', 'charset_map']);
 
 /** The context a block directive opens, given where it stands. */
 function innerContext(name: string, context: NginxContext): NginxContext | undefined {
@@ -61,6 +64,8 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
   const diagnostics: Diagnostic[] = [];
   const invalid = new Set<Directive>();
   const ignored: NginxIgnoredDirective[] = [];
+  const variableUses: VariableUse[] = [];
+  const logs = new LogChecks();
   let streamLoaded = false;
   let tooLateForModules = false;
 
@@ -130,10 +135,19 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
         continue;
       }
       if (d.name === 'load_module' && context === 'main') loadModule(d);
+      const scope = moduleTypeOf(context);
+      const hostError =
+        (context === 'main' || context === 'events' ? checkHostSetting(d) : undefined) ??
+        checkLogPath(d) ??
+        (scope === 'http' || scope === 'stream' ? logs.check(d, scope) : undefined);
+      if (hostError !== undefined) error(d, hostError);
       if (context === 'main' && (d.name === 'events' || d.name === 'http' || d.name === 'stream')) {
         tooLateForModules = true;
       }
       const policy = directivePolicy(d.name, context);
+      if (policy !== 'acted' && (scope === 'http' || scope === 'stream')) {
+        variableUses.push(...genericVariableUses(d, scope));
+      }
       if (!quiet && policy !== 'acted') {
         ignored.push({ name: d.name, kind: policy, loc: d.loc });
         if (policy === 'warned') {
@@ -148,9 +162,7 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
       }
       if (d.block === undefined) continue;
       if (OPAQUE_BLOCKS.has(d.name)) {
-        for (const entry of d.block) {
-          if (entry.block !== undefined) error(entry, 'unexpected "{"');
-        }
+        for (const p of checkOpaqueBlock(d)) error(p.entry, p.message);
         continue;
       }
       const inner = innerContext(d.name, context);
@@ -159,5 +171,5 @@ export function checkTree(directives: readonly Directive[]): TreeCheck {
   };
 
   walk(directives, 'main', false);
-  return { diagnostics, invalid, ignored };
+  return { diagnostics, invalid, ignored, variableUses };
 }

@@ -58,7 +58,9 @@ function parseArgs(spec: string): NginxDirectiveSpec['args'] {
   if (parts.includes('flag')) return 'flag';
   if (parts.includes('1+')) return '1+';
   if (parts.includes('2+')) return '2+';
-  return new Set(parts.flatMap((p) => [...p].map(Number)));
+  const counts = new Set<number>();
+  for (const p of parts) for (const digit of p) counts.add(Number(digit));
+  return counts;
 }
 
 const BY_NAME = new Map<string, NginxDirectiveSpec[]>();

@@ -18,11 +18,10 @@ const VALUED: Readonly<Record<string, (v: string) => boolean>> = {
   so_keepalive: (v) => v === 'on' || v === 'off' || /^[0-9smhd]*:[0-9smhd]*:[0-9]*$/.test(v),
 };
 
-/** The textual address nginx prints in "a duplicate listen ..." (ngx_sock_ntop with the port). */
-export function listenAddrText(l: NginxListenConfig): string {
-  if (l.unixPath !== undefined) return `unix:${l.unixPath}`;
-  const host = l.host === '*' ? (l.ipv6 ? '::' : '0.0.0.0') : l.host;
-  return l.ipv6 ? `[${host}]:${l.port}` : `${host}:${l.port}`;
+/** The socket addresses a listen binds, as nginx prints them ("a duplicate listen 0.0.0.0:8080"). */
+export function listenAddrTexts(l: NginxListenConfig): string[] {
+  if (l.unixPath !== undefined) return [`unix:${l.unixPath}`];
+  return l.addresses.map((a) => (a.includes(':') ? `[${a}]:${l.port}` : `${a}:${l.port}`));
 }
 
 /**
@@ -40,11 +39,18 @@ export function adaptListen(
     ctx.error(d, `${url.err} in "${text}" of the "listen" directive`);
     return undefined;
   }
+  // A stream listen without a port gets port 0 from nginx 1.22 (no check in ngx_stream_core_listen):
+  // the kernel picks one. Tandem does the same, and says so.
   if (flavour === 'stream' && url.noPort && url.unixPath === undefined) {
-    ctx.error(d, `no port in "${text}" of the "listen" directive`);
-    return undefined;
+    ctx.warn(d, `"${text}" has no port: the kernel will choose one, as with nginx`);
   }
-  if (!url.literal && !ctx.resolve(url.host)) {
+  const addresses =
+    url.unixPath !== undefined
+      ? []
+      : url.host === '*'
+        ? [url.ipv6 ? '::' : '0.0.0.0']
+        : ctx.addressesOf(url.host, url.ipv6);
+  if (url.unixPath === undefined && addresses.length === 0) {
     ctx.error(d, `host not found in "${text}" of the "listen" directive`);
     return undefined;
   }
@@ -79,7 +85,13 @@ export function adaptListen(
     ctx.warn(d, `listen parameter "${p}" is not honoured by Tandem`, 'TANDEM_NGINX_UNHONOURED');
   if (url.lastPort !== undefined)
     ctx.warn(d, 'listen port ranges are not honoured by Tandem', 'TANDEM_NGINX_UNHONOURED');
-  const base = { text, host: url.unixPath === undefined ? url.host : '', port: url.port, ipv6: url.ipv6 };
+  const base = {
+    text,
+    host: url.unixPath === undefined ? url.host : '',
+    port: url.port,
+    ipv6: url.ipv6,
+    addresses,
+  };
   return {
     ...base,
     ...(url.unixPath === undefined ? {} : { unixPath: url.unixPath }),

@@ -3,6 +3,7 @@ import type { NginxHttpProxySettings, NginxLocationConfig, NginxReturnConfig } f
 import { arg, type AdaptContext } from './adapt-context.js';
 import { readHttpProxyPass, type PendingProxyPass } from './proxy-pass.js';
 import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
+import { checkPattern } from './regex.js';
 import { adaptReturn } from './return.js';
 
 type Match = NginxLocationConfig['match'];
@@ -18,6 +19,20 @@ export interface LocationDraft {
   readonly locations: readonly LocationDraft[];
   readonly loc: Directive['loc'];
 }
+
+/** Content handlers Tandem does not implement (each already warned): no second warning for them. */
+const OTHER_HANDLERS = new Set([
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+  'empty_gif',
+  'stub_status',
+  'flv',
+  'mp4',
+  'try_files',
+]);
 
 const MODIFIERS: Readonly<Record<string, Match>> = {
   '=': 'exact',
@@ -60,14 +75,8 @@ function nestingError(child: MatchPath, parent: MatchPath | undefined): string |
   return undefined;
 }
 
-/** Warns when a regex location uses PCRE syntax JavaScript cannot run: Tandem could not route it. */
 function checkRegex(m: MatchPath, d: Directive, ctx: AdaptContext): void {
-  if (m.match !== 'regex' && m.match !== 'iregex') return;
-  try {
-    new RegExp(m.path, m.match === 'iregex' ? 'i' : '');
-  } catch {
-    ctx.warn(d, `regular expression "${m.path}" uses syntax Tandem cannot match`, 'TANDEM_NGINX_UNHONOURED');
-  }
+  if (m.match === 'regex' || m.match === 'iregex') checkPattern(m.path, m.match === 'iregex', d, ctx);
 }
 
 /** Checks "duplicate location" among siblings (exact and prefix locations, ngx_http_join_exact_locations). */
@@ -123,6 +132,14 @@ export function adaptLocation(
     }
   }
   checkDuplicateLocations(nested, ctx);
+  // Without a handler nginx's static module serves files from `root` here; Tandem serves no files.
+  if (proxyPass === undefined && ret === undefined && !children.some((c) => OTHER_HANDLERS.has(c.name))) {
+    ctx.warn(
+      d,
+      `location "${m.path}" has no proxy_pass or return: nginx would serve static files there, Tandem does not`,
+      'TANDEM_NGINX_UNHONOURED',
+    );
+  }
   return {
     ...m,
     ...(proxyPass === undefined ? {} : { proxyPass }),

@@ -115,11 +115,17 @@ export function resolveProxyPass(
     ctx.error(p.d, `no port in upstream "${hostText}"`);
     return undefined;
   }
-  if (!u.literal && !ctx.resolve(u.host)) {
+  const addresses = ctx.addressesOf(u.host, u.ipv6);
+  if (addresses.length === 0) {
     ctx.error(p.d, `host not found in upstream "${hostText}"`);
     return undefined;
   }
   const defaultPort = p.scheme === 'https' ? 443 : 80;
   const proxyHost = u.noPort || u.port === defaultPort ? hostText : `${hostText}:${u.port}`;
-  return { ...base, target: { kind: 'host', host: u.host, port: u.port, ipv6: u.ipv6 }, proxyHost, ...uri };
+  return {
+    ...base,
+    target: { kind: 'host', host: u.host, port: u.port, ipv6: u.ipv6, addresses },
+    proxyHost,
+    ...uri,
+  };
 }

@@ -1,9 +1,10 @@
 import type { Directive } from '../../directive.js';
 import type { NginxHttpProxySettings, NginxListenConfig, NginxReturnConfig } from '../../model/nginx.js';
 import type { AdaptContext } from './adapt-context.js';
-import { adaptListen, listenAddrText } from './listen.js';
+import { adaptListen, listenAddrTexts } from './listen.js';
 import { adaptLocation, checkDuplicateLocations, type LocationDraft } from './location.js';
 import { mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
+import { checkPattern } from './regex.js';
 import { adaptReturn } from './return.js';
 
 /** An http server whose proxy_pass targets are resolved once every upstream block is known. */
@@ -22,6 +23,7 @@ function defaultListen(d: Directive, port: number): NginxListenConfig {
     host: '*',
     port,
     ipv6: false,
+    addresses: ['0.0.0.0'],
     defaultServer: false,
     udp: false,
     otherParams: [],
@@ -52,13 +54,20 @@ export function adaptHttpServer(
       case 'listen': {
         const l = adaptListen(c, ctx, 'http');
         if (l === undefined) break;
-        const text = listenAddrText(l);
-        if (listen.some((x) => listenAddrText(x) === text)) ctx.error(c, `a duplicate listen ${text}`);
+        const taken = new Set(listen.flatMap(listenAddrTexts));
+        const dup = listenAddrTexts(l).find((t) => taken.has(t));
+        if (dup !== undefined) ctx.error(c, `a duplicate listen ${dup}`);
         else listen.push(l);
         break;
       }
       case 'server_name':
-        names.push(...c.args.map((a) => a.text));
+        for (const a of c.args) {
+          // ngx_http_core_server_name warns and goes on.
+          if (a.text.includes('/')) ctx.warn(a, `server name "${a.text}" has suspicious symbols`);
+          // ngx_http_core_server_name: `~` starts a regex (matched case-insensitively).
+          if (a.text.startsWith('~')) checkPattern(a.text.slice(1), true, c, ctx);
+          names.push(a.text);
+        }
         break;
       case 'return': {
         const r = adaptReturn(c, ctx);
@@ -75,6 +84,13 @@ export function adaptHttpServer(
     }
   }
   checkDuplicateLocations(locations, ctx);
+  if (ret === undefined && !children.some((c) => c.name === 'location')) {
+    ctx.warn(
+      d,
+      'server has no location and no return: nginx would serve static files, Tandem does not',
+      'TANDEM_NGINX_UNHONOURED',
+    );
+  }
   return {
     listen: listen.length > 0 ? listen : [defaultListen(d, ctx.defaultListenPort)],
     serverNames: names.length > 0 ? names : [''],
@@ -85,15 +101,30 @@ export function adaptHttpServer(
   };
 }
 
-/** "a duplicate default server for ADDR": two servers both claiming default_server on one address. */
+/** Listen parameters that are options of the socket itself (they set `lsopt.set` in ngx_http_core_listen). */
+const SOCKET_OPTIONS =
+  /^(bind|deferred|reuseport|backlog=|rcvbuf=|sndbuf=|ipv6only=|so_keepalive=|fastopen=)/;
+
+/**
+ * The rules of servers sharing an address (ngx_http_add_addresses): "a duplicate default server for
+ * ADDR" when two claim default_server, "duplicate listen options for ADDR" when two set socket options.
+ */
 export function checkDefaultServers(servers: readonly ServerDraft[], ctx: AdaptContext): void {
   const seen = new Set<string>();
+  const optioned = new Set<string>();
   for (const s of servers) {
     for (const l of s.listen) {
+      if (l.otherParams.some((p) => SOCKET_OPTIONS.test(p))) {
+        for (const text of listenAddrTexts(l)) {
+          if (optioned.has(text)) ctx.error(l.loc, `duplicate listen options for ${text}`);
+          optioned.add(text);
+        }
+      }
       if (!l.defaultServer) continue;
-      const text = listenAddrText(l);
-      if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);
-      seen.add(text);
+      for (const text of listenAddrTexts(l)) {
+        if (seen.has(text)) ctx.error(l.loc, `a duplicate default server for ${text}`);
+        seen.add(text);
+      }
     }
   }
 }

@@ -8,7 +8,7 @@ import type {
 } from '../../model/nginx.js';
 import { arg, type AdaptContext } from './adapt-context.js';
 import { adaptUpstreams } from './upstream.js';
-import { adaptListen, listenAddrText } from './listen.js';
+import { adaptListen, listenAddrTexts } from './listen.js';
 import { readStreamProxyPass, resolveProxyPass, type PendingProxyPass } from './proxy-pass.js';
 import { parseNginxInt, parseNginxTime } from './units.js';
 
@@ -80,9 +80,10 @@ export function adaptStream(d: Directive, ctx: AdaptContext): NginxStreamConfig 
       if (c.name === 'listen') {
         const l = adaptListen(c, ctx, 'stream');
         if (l === undefined) continue;
-        const key = `${l.udp ? 'udp' : 'tcp'} ${listenAddrText(l)}`;
-        if (seen.has(key)) ctx.error(c, `duplicate "${listenAddrText(l)}" address and port pair`);
-        seen.add(key);
+        const proto = l.udp ? 'udp' : 'tcp';
+        const dup = listenAddrTexts(l).find((t) => seen.has(`${proto} ${t}`));
+        if (dup !== undefined) ctx.error(c, `duplicate "${dup}" address and port pair`);
+        for (const t of listenAddrTexts(l)) seen.add(`${proto} ${t}`);
         listen.push(l);
       } else if (c.name === 'proxy_pass') {
         if (proxyPass !== undefined) ctx.error(c, '"proxy_pass" directive is duplicate');
@@ -92,6 +93,9 @@ export function adaptStream(d: Directive, ctx: AdaptContext): NginxStreamConfig 
     if (listen.length === 0 && !inner.some((c) => c.name === 'listen')) {
       ctx.error(s, 'no "listen" is defined for server');
     }
+    // ngx_stream_core_server: a server must hand its connections to a content module.
+    if (!inner.some((c) => c.name === 'proxy_pass' || c.name === 'return'))
+      ctx.error(s, 'no handler for server');
     drafts.push({
       d: s,
       listen,

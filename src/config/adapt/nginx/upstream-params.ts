@@ -9,8 +9,17 @@ import {
   type UpstreamParams,
 } from '../../../proxy/upstream/params.js';
 
-function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
-  return {
+/** `addr:port` as nginx prints a peer in `$upstream_addr` (IPv6 in brackets). */
+function socketText(address: string, port: number): string {
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/**
+ * One peer per resolved address of a server line, all with the line's parameters and its text as
+ * `name` (ngx_http_upstream_init_round_robin; the consistent-hash ring hashes the text).
+ */
+function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams[] {
+  const base = {
     name: s.address,
     weight: s.weight,
     maxFails: s.maxFails,
@@ -19,6 +28,10 @@ function serverParamsOf(s: NginxUpstreamServerConfig): ServerParams {
     down: s.down,
     maxConns: s.maxConns,
   };
+  const addresses = s.addresses ?? [];
+  if (s.port === undefined || addresses.length === 0) return [base];
+  const port = s.port;
+  return addresses.map((a) => ({ ...base, address: socketText(a, port) }));
 }
 
 /**
@@ -37,19 +50,22 @@ export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
     name: u.name,
     method: b.method,
     ...(options === undefined ? {} : { options }),
-    servers: u.servers.map(serverParamsOf),
+    servers: u.servers.flatMap(serverParamsOf),
   };
 }
 
 /**
  * The implicit upstream for a `proxy_pass http://host:port` that names no `upstream` block, built by
- * the balancer's {@link implicitUpstreamParams}. Undefined when the target is a named upstream or
- * the URL holds variables.
+ * the balancer's {@link implicitUpstreamParams}: one peer per address the host resolved to when the
+ * config was read. Undefined when the target is a named upstream or the URL holds variables.
  */
 export function implicitUpstreamOf(p: NginxProxyPassConfig): UpstreamParams | undefined {
   const t = p.target;
   if (t === undefined || t.kind === 'upstream') return undefined;
-  const name =
-    t.kind === 'unix' ? `unix:${t.path}` : t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
-  return implicitUpstreamParams(name, [name]);
+  if (t.kind === 'unix') return implicitUpstreamParams(`unix:${t.path}`, [`unix:${t.path}`]);
+  const name = t.ipv6 ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`;
+  return implicitUpstreamParams(
+    name,
+    t.addresses.map((a) => socketText(a, t.port)),
+  );
 }

@@ -27,36 +27,34 @@ export function adaptUpstreamServer(
   let down = false;
   for (const w of d.args.slice(1)) {
     const p = w.text;
-    const invalid = (): undefined => {
-      ctx.error(w, `invalid parameter "${p}"`);
-      return undefined;
-    };
+    let problem: string | undefined;
     if (p.startsWith('weight=')) {
       const n = parseNginxInt(p.slice(7));
-      if (n === undefined || n === 0) return invalid();
-      weight = n;
+      if (n === undefined || n === 0) problem = `invalid parameter "${p}"`;
+      else weight = n;
     } else if (p.startsWith('max_conns=')) {
       const n = parseNginxInt(p.slice(10));
-      if (n === undefined) return invalid();
-      maxConns = n;
+      if (n === undefined) problem = `invalid parameter "${p}"`;
+      else maxConns = n;
     } else if (p.startsWith('max_fails=')) {
       const n = parseNginxInt(p.slice(10));
-      if (n === undefined) return invalid();
-      maxFails = n;
+      if (n === undefined) problem = `invalid parameter "${p}"`;
+      else maxFails = n;
     } else if (p.startsWith('fail_timeout=')) {
       const n = parseNginxTime(p.slice(13), true);
-      if (n === undefined) return invalid();
-      failTimeoutSec = n;
+      if (n === undefined) problem = `invalid parameter "${p}"`;
+      else failTimeoutSec = n;
     } else if (p === 'backup') {
-      if (!backupAllowed) {
-        ctx.error(w, `balancing method does not support parameter "${p}"`);
-        return undefined;
-      }
-      backup = true;
+      if (backupAllowed) backup = true;
+      else problem = `balancing method does not support parameter "${p}"`;
     } else if (p === 'down') {
       down = true;
     } else {
-      return invalid();
+      problem = `invalid parameter "${p}"`;
+    }
+    if (problem !== undefined) {
+      ctx.error(w, problem);
+      return undefined;
     }
   }
   const address = arg(d, 0);
@@ -73,11 +71,13 @@ export function adaptUpstreamServer(
     ctx.error(d, `no port in upstream "${address}"`);
     return undefined;
   }
-  if (!url.literal && !ctx.resolve(url.host)) {
+  const addresses = url.unixPath !== undefined ? [] : ctx.addressesOf(url.host, url.ipv6);
+  if (url.unixPath === undefined && addresses.length === 0) {
     ctx.error(d, `host not found in upstream "${address}"`);
     return undefined;
   }
-  const where = url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port };
+  const where =
+    url.unixPath !== undefined ? { unixPath: url.unixPath } : { host: url.host, port: url.port, addresses };
   return {
     address,
     ...where,

@@ -37,10 +37,13 @@ const fail = (err: string): ParsedUrl => ({
   literal: false,
 });
 
-/** ngx_inet_addr: a strict dotted quad, each part at most 255. */
+/**
+ * ngx_inet_addr: digits and exactly three dots, each part at most 255; an empty part counts as 0, so
+ * `127.0.0.` is 127.0.0.0 to nginx (and never reaches the resolver).
+ */
 export function isNginxIPv4(text: string): boolean {
   const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255);
+  return parts.length === 4 && parts.every((p) => /^[0-9]*$/.test(p) && (p === '' || Number(p) <= 255));
 }
 
 function parsePort(text: string): number | undefined {

@@ -61,25 +61,74 @@ export interface VariableUse {
   readonly word: Word;
 }
 
-/** The variable names in a value as ngx_http_script_compile reads them: `$name`, `${name}`; `$1` is a capture. */
-export function variableNames(text: string): string[] {
-  const out: string[] = [];
-  const re = /\$(?:\{([A-Za-z0-9_]*)\}|([A-Za-z0-9_]*))/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    const name = m[1] ?? m[2] ?? '';
-    if (name !== '' && !/^[0-9]/.test(name)) out.push(name);
-  }
-  return out;
+/** The variables of a value as ngx_http_script_compile reads them, or nginx's complaint about one. */
+export interface ScannedVariables {
+  readonly names: readonly string[];
+  readonly error?: string;
 }
 
-/** Records the variables a word uses, to be checked once every definition in the file is known. */
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * Scans `$name`, `${name}` and the captures `$1`..`$9` as ngx_http_script_compile does: a `$` with no
+ * name after it is "invalid variable name", an unclosed `${` is "the closing bracket ... is missing".
+ */
+export function scanVariables(text: string): ScannedVariables {
+  const names: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] !== '$') {
+      i++;
+      continue;
+    }
+    if (++i === text.length) return { names, error: 'invalid variable name' };
+    if (/[1-9]/.test(text[i] ?? '')) {
+      i++;
+      continue;
+    }
+    let bracket = false;
+    if (text[i] === '{') {
+      bracket = true;
+      if (++i === text.length) return { names, error: 'invalid variable name' };
+    }
+    const start = i;
+    let end = i;
+    for (; i < text.length; i++) {
+      const ch = text[i] ?? '';
+      if (ch === '}' && bracket) {
+        end = i++;
+        bracket = false;
+        break;
+      }
+      if (!NAME_CHAR.test(ch)) break;
+      end = i + 1;
+    }
+    const name = text.slice(start, end);
+    if (bracket) return { names, error: `the closing bracket in "${name}" variable is missing` };
+    if (name.length === 0) return { names, error: 'invalid variable name' };
+    names.push(name);
+  }
+  return { names };
+}
+
+/** The variable names of a value (see {@link scanVariables}). */
+export function variableNames(text: string): readonly string[] {
+  return scanVariables(text).names;
+}
+
+/**
+ * Checks the variables a word uses: a malformed one is reported now; the names are recorded to be
+ * checked once every definition in the file is known.
+ */
 export function checkVariables(
   word: Word | undefined,
   ctx: AdaptContext,
   scope: VariableScope = 'http',
 ): void {
   if (word === undefined) return;
-  for (const name of variableNames(word.text)) ctx.variableUses.push({ name, scope, word });
+  const scanned = scanVariables(word.text);
+  if (scanned.error !== undefined) ctx.error(word, scanned.error);
+  for (const name of scanned.names) ctx.variableUses.push({ name, scope, word });
 }
 
 function definedBy(d: Directive): Word | undefined {
@@ -122,4 +171,38 @@ export function isKnownVariable(name: string, scope: VariableScope, defined: Rea
   const lower = name.toLowerCase();
   if (defined.has(`${scope}:${lower}`)) return true;
   return BUILTIN[scope].some((b) => (b.endsWith('_') ? lower.startsWith(b) : lower === b));
+}
+
+/**
+ * Directives whose arguments hold regular expressions or patterns where `$` is an anchor, not a
+ * variable; their arguments are not scanned by {@link genericVariableUses}.
+ */
+const PATTERN_DIRECTIVES = new Set([
+  'location',
+  'rewrite',
+  'if',
+  'server_name',
+  'valid_referers',
+  'proxy_redirect',
+  'proxy_cookie_domain',
+  'proxy_cookie_path',
+  'gzip_disable',
+  'ancient_browser',
+  'modern_browser',
+  'fastcgi_split_path_info',
+]);
+
+/**
+ * The variable names used by a directive Tandem does not act on, so that an unknown one is refused as
+ * nginx refuses it (`unknown "x" variable`): every argument except patterns and the names being defined.
+ * Only well-formed names count here; syntax is checked where Tandem compiles the value itself.
+ */
+export function genericVariableUses(d: Directive, scope: VariableScope): VariableUse[] {
+  if (PATTERN_DIRECTIVES.has(d.name)) return [];
+  const defined = definedBy(d);
+  // log_format NAME [escape=...] STRING...: the name is not a value.
+  const args = d.name === 'log_format' ? d.args.slice(1) : d.args;
+  return args
+    .filter((w) => w !== defined)
+    .flatMap((word) => scanVariables(word.text).names.map((name) => ({ name, scope, word })));
 }

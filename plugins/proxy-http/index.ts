@@ -1,0 +1,177 @@
+/**
+ * `proxy.http`: nginx's `http {}` load balancing from the nginx.conf model.
+ */
+import {
+  HttpProxy,
+  createNextUpstreamDecider,
+  createUpstream,
+  definePlugin,
+  formatDiagnostic,
+  implicitUpstreamOf,
+  keepaliveParams,
+  sharedMetrics,
+  upstreamParamsOf,
+  upstreamStatus,
+  type ListenerStatus,
+  type Model,
+  type NginxHttpConfig,
+  type PluginContext,
+  type ServicePlugin,
+  type Upstream,
+  type UpstreamPicker,
+} from '../../src/index.js';
+import { upstreamPicker, type KeepaliveOf } from './picker.js';
+import { httpServerParams } from './server-params.js';
+
+/** How long in-flight requests may run on the old configuration after a reload or a stop. */
+const GRACE_MS = 30_000;
+
+interface Built {
+  readonly proxy: HttpProxy;
+  readonly upstreams: Map<string, Upstream>;
+}
+
+/** Builds the proxy and every upstream runtime for one http block; errors are located diagnostics. */
+function build(ctx: PluginContext, http: NginxHttpConfig): Built {
+  const metrics = sharedMetrics();
+  const clock = ctx.clock;
+  const upstreams = new Map<string, Upstream>();
+  const pickers = new Map<string, UpstreamPicker>();
+  const strategy = (method: string) => {
+    const plugin = ctx.strategy(method);
+    if (plugin === undefined) throw new Error(`no balancing strategy "${method}"`);
+    return plugin;
+  };
+  for (const block of http.upstreams) {
+    const params = upstreamParamsOf(block);
+    const u = createUpstream(params, strategy(params.method), { clock, random: ctx.random });
+    upstreams.set(block.name, u);
+    const ka = block.keepalive;
+    const keepalive: KeepaliveOf =
+      ka === undefined
+        ? undefined
+        : keepaliveParams(ka.connections, {
+            timeoutMs: ka.timeoutMs,
+            requests: ka.requests,
+            timeMs: ka.timeMs,
+          });
+    const key = block.balancer.method === 'hash' ? block.balancer.key : undefined;
+    pickers.set(block.name, upstreamPicker(u, key, keepalive, { log: ctx.log, metrics }));
+  }
+  // `proxy_pass http://host:port` without an upstream block: nginx's implicit upstream per target.
+  for (const server of http.servers) {
+    const visit = (locations: NginxHttpConfig['servers'][number]['locations']): void => {
+      for (const l of locations) {
+        const implicit = l.proxyPass === undefined ? undefined : implicitUpstreamOf(l.proxyPass);
+        if (implicit !== undefined && !pickers.has(implicit.name)) {
+          const u = createUpstream(implicit, strategy('round_robin'), { clock, random: ctx.random });
+          upstreams.set(implicit.name, u);
+          pickers.set(implicit.name, upstreamPicker(u, undefined, undefined, { log: ctx.log, metrics }));
+        }
+        visit(l.locations);
+      }
+    };
+    visit(server.locations);
+  }
+  // Per-peer response classes and nginx's request counter come from the access-log hook: the one
+  // place that knows each attempt's upstream address and status ($upstream_addr, $upstream_status).
+  const byAddress = new Map<string, ReturnType<typeof metrics.upstreamPeer>>();
+  for (const [name, u] of upstreams)
+    for (const p of u.peers()) byAddress.set(p.address, metrics.upstreamPeer(name, p.name));
+  const frontend = metrics.frontend('http', 'http');
+  const { proxy, diagnostics } = HttpProxy.create({
+    servers: httpServerParams(http),
+    pickerFor: (target) => pickers.get(target.upstream),
+    logger: ctx.log,
+    decideNext: createNextUpstreamDecider,
+    connections: {
+      opened: () => {
+        frontend.connectionOpened();
+      },
+      closed: () => {
+        frontend.connectionClosed();
+      },
+    },
+    accessLog: (entry) => {
+      frontend.request();
+      frontend.response(entry.status);
+      if (entry.upstreamAddr === '' || entry.upstreamAddr === '-') return;
+      // One attempt is the common case: no splitting, no allocation.
+      if (!entry.upstreamAddr.includes(', ')) {
+        const status = Number(entry.upstreamStatus);
+        if (status > 0) byAddress.get(entry.upstreamAddr)?.response(status);
+        return;
+      }
+      const addrs = entry.upstreamAddr.split(/, | : /);
+      const statuses = entry.upstreamStatus.split(/, | : /);
+      for (let i = 0; i < addrs.length; i++) {
+        const status = Number(statuses[i]);
+        if (Number.isInteger(status) && status > 0) byAddress.get(addrs[i] ?? '')?.response(status);
+      }
+    },
+  });
+  for (const d of diagnostics) ctx.log.warn(formatDiagnostic(d));
+  return { proxy, upstreams };
+}
+
+/** The `proxy.http` service plugin. */
+export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<ServicePlugin<NginxHttpConfig>>({
+  kind: 'service',
+  id: 'proxy.http',
+  version: '1.0.0',
+  api: '^1.0.0',
+  requires: ['balancer.round_robin'],
+  select(model: Model) {
+    const http = model.nginx?.http;
+    if (model.tandem.vrrpOnly === true || http === undefined || http.servers.length === 0) return undefined;
+    return http;
+  },
+  create(ctx, http) {
+    let current: Built | undefined;
+    const service = {
+      async start() {
+        const next = build(ctx, http);
+        await next.proxy.listen();
+        current = next;
+      },
+      // In place: the new proxy takes over the listening sockets, so no connection is refused;
+      // the old one lets its requests finish (nginx's old workers on reload).
+      async reload(nextHttp: NginxHttpConfig) {
+        const next = build(ctx, nextHttp);
+        const old = current;
+        await next.proxy.listen(old?.proxy);
+        current = next;
+        if (old !== undefined) void old.proxy.close(GRACE_MS);
+        return true;
+      },
+      async stop(signal: AbortSignal) {
+        const grace = signal.aborted ? 0 : GRACE_MS;
+        await current?.proxy.close(grace);
+        current = undefined;
+      },
+      proxyStatus() {
+        const metrics = sharedMetrics();
+        const c = current;
+        if (c === undefined) return { upstreams: [], listeners: [] };
+        return {
+          upstreams: [...c.upstreams.values()].map((u) => upstreamStatus(u, 'http', metrics)),
+          listeners: c.proxy.addresses().map((a): ListenerStatus => ({
+            name: `http:${a.host}:${a.port}`,
+            kind: 'http',
+            address: a.host,
+            port: a.port,
+            bound: true,
+            follows: null,
+            activeConnections: 0,
+          })),
+        };
+      },
+      upstreamRuntimes() {
+        return current?.upstreams.values() ?? [].values();
+      },
+    };
+    return service;
+  },
+});
+
+export default httpProxyPlugin;

@@ -1,0 +1,80 @@
+import type {
+  Logger,
+  Metrics,
+  Peer,
+  PeerMetrics,
+  PeerRequest,
+  PickSession,
+  Upstream,
+  UpstreamPicker,
+} from '../../src/index.js';
+
+/** The `keepalive` settings of an upstream block, when it has them. */
+export type KeepaliveOf = UpstreamPicker['keepalive'];
+
+/**
+ * Adapts one upstream's nginx-exact runtime (peer state + strategy) to the HTTP data path's picker:
+ * one {@link PeerRequest} per client request, a lease per attempt, released exactly once with
+ * nginx's outcome (`free_rr`), and the "temporarily disabled" warning where nginx logs it.
+ */
+export function upstreamPicker(
+  upstream: Upstream,
+  hashKey: string | undefined,
+  keepalive: KeepaliveOf,
+  deps: { log: Logger; metrics: Metrics },
+): UpstreamPicker {
+  // Metric handles found once per peer, not per request (the facade keys them by name strings).
+  const handles = new WeakMap<Peer, PeerMetrics>();
+  const metricsOf = (peer: Peer): PeerMetrics => {
+    let h = handles.get(peer);
+    if (h === undefined) {
+      h = deps.metrics.upstreamPeer(upstream.name, peer.name);
+      handles.set(peer, h);
+    }
+    return h;
+  };
+  return {
+    name: upstream.name,
+    ...(keepalive === undefined ? {} : { keepalive }),
+    begin(request): PickSession {
+      const input = {
+        remoteAddr: request.clientIp,
+        ...(hashKey === undefined ? {} : { hashKey: request.hashKey(hashKey) }),
+      };
+      const pr: PeerRequest = upstream.begin(input, request.triesLimit);
+      return {
+        get triesLeft() {
+          return pr.tries;
+        },
+        grantExtraTry() {
+          pr.tries++;
+        },
+        next() {
+          const peer = pr.pick();
+          if (peer === undefined) return undefined;
+          const metrics = metricsOf(peer);
+          metrics.selected();
+          metrics.request();
+          const colon = peer.address.lastIndexOf(':');
+          const host = peer.address.slice(0, colon).replace(/^\[|\]$/g, '');
+          let released = false;
+          return {
+            host,
+            port: Number(peer.address.slice(colon + 1)),
+            name: peer.address,
+            release(outcome) {
+              if (released) return;
+              released = true;
+              if (outcome === 'failed') metrics.failed();
+              if (pr.free(outcome)) {
+                deps.log.warn(
+                  `upstream server temporarily disabled while connecting to upstream, upstream: "${peer.address}"`,
+                );
+              }
+            },
+          };
+        },
+      };
+    },
+  };
+}

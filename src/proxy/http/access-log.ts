@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * One finished request, with the values of nginx's access-log variables, so the caller can write
+ * an access log or compare retry chains with nginx (`$upstream_addr`, `$upstream_status`).
+ */
+export interface AccessEntry {
+  /** `$remote_addr`. */
+  readonly remoteAddr: string;
+  /** `$request`: `GET /path HTTP/1.1`. */
+  readonly request: string;
+  /** `$status`: what the client got; 499 when it went away before a response head was sent. */
+  readonly status: number;
+  /** `$upstream_addr`: every peer tried, joined by ", " (the upstream name for "no live upstreams"); "" if none. */
+  readonly upstreamAddr: string;
+  /** `$upstream_status` per attempt, joined by ", " (502 for errors, 504 for timeouts). */
+  readonly upstreamStatus: string;
+  /** `$request_time` in milliseconds. */
+  readonly requestTimeMs: number;
+  /** `$host`. */
+  readonly host: string;
+}
+
+/** Receives an entry per request; it runs on the hot path, so it must be cheap and never throw. */
+export type AccessLogSink = (entry: AccessEntry) => void;
+
+/** The upstream attempts of one request, in order (nginx `u->state` array). */
+export class UpstreamTrail {
+  readonly addrs: string[] = [];
+  readonly statuses: number[] = [];
+
+  /** Records one attempt. */
+  add(addr: string, status: number): void {
+    this.addrs.push(addr);
+    this.statuses.push(status);
+  }
+}
+
+/**
+ * Calls `sink` once the exchange with the client is over (response finished, or the client
+ * went away), with the request's nginx log variables.
+ */
+export function logOnClose(
+  sink: AccessLogSink | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  host: string,
+  trail: UpstreamTrail | undefined,
+): void {
+  if (sink === undefined) return;
+  const started = Date.now();
+  res.once('close', () => {
+    const status = res.headersSent ? res.statusCode : 499;
+    try {
+      sink({
+        remoteAddr: req.socket.remoteAddress ?? '',
+        request: `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`,
+        status,
+        upstreamAddr: trail?.addrs.join(', ') ?? '',
+        upstreamStatus: trail?.statuses.join(', ') ?? '',
+        requestTimeMs: Date.now() - started,
+        host,
+      });
+    } catch {
+      // A failing log sink must not take the data path down.
+    }
+  });
+}

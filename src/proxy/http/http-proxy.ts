@@ -1,0 +1,273 @@
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
+import { badRequestResponse, defaultSignature, sendPage } from './error-pages.js';
+import type { KeepalivePool } from './keepalive-pool.js';
+import { logOnClose, UpstreamTrail, type AccessLogSink } from './access-log.js';
+import { ProxyRequest } from './proxy-request.js';
+import { sendReturn } from './return-directive.js';
+import { planListeners, type ListenPlan } from './listen-plan.js';
+import { normalizeHost } from './server-name.js';
+import { parseTarget, upstreamUri } from './uri.js';
+import type { RequestVars } from './variables.js';
+
+/** A planned socket, once bound. */
+interface Listener extends ListenPlan<CompiledServer> {
+  server?: Server | undefined;
+}
+
+/** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
+export interface BoundAddress {
+  readonly host: string;
+  readonly requestedPort: number;
+  readonly port: number;
+}
+
+/**
+ * The HTTP data path: the listening sockets of the server blocks (see {@link planListeners}),
+ * virtual-server and location selection, `return`, and proxying via {@link ProxyRequest}.
+ */
+export class HttpProxy {
+  readonly #listeners: Listener[];
+  readonly #pools: KeepalivePool[];
+  readonly #signature: string;
+  readonly #accessLog: AccessLogSink | undefined;
+  readonly #connections: HttpProxyOptions['connections'];
+  readonly #tunnels = new Set<Duplex>();
+  /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
+  readonly #released = new Map<Server, Listener>();
+
+  private constructor(
+    listeners: Listener[],
+    pools: KeepalivePool[],
+    signature: string,
+    accessLog: AccessLogSink | undefined,
+    connections: HttpProxyOptions['connections'],
+  ) {
+    this.#accessLog = accessLog;
+    this.#connections = connections;
+    this.#listeners = listeners;
+    this.#pools = pools;
+    this.#signature = signature;
+  }
+
+  /** Compiles the server blocks; returns the diagnostics found (errors leave parts out). */
+  static create(opts: HttpProxyOptions): { proxy: HttpProxy; diagnostics: Diagnostic[] } {
+    const { servers, pools, diagnostics } = compileServers(opts);
+    const { plans, diagnostics: listenDiagnostics } = planListeners(servers);
+    diagnostics.push(...listenDiagnostics);
+    const listeners: Listener[] = plans.map((p) => ({ ...p }));
+    return {
+      proxy: new HttpProxy(
+        listeners,
+        pools,
+        opts.signature ?? defaultSignature,
+        opts.accessLog,
+        opts.connections,
+      ),
+      diagnostics,
+    };
+  }
+
+  /**
+   * Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound.
+   * With `previous` (a reload), listening sockets on the same address are taken over instead of
+   * bound anew, so no connection is refused in between; kept-alive client connections go on with
+   * the new configuration for their next request, and requests in progress finish on the old one.
+   */
+  async listen(previous?: HttpProxy): Promise<void> {
+    const adopted: { from: HttpProxy; server: Server }[] = [];
+    try {
+      for (const l of this.#listeners) {
+        const server = previous === undefined ? undefined : previous.#release(l);
+        if (server === undefined) {
+          await this.#bind(l);
+        } else {
+          adopted.push({ from: previous as HttpProxy, server });
+          this.#attach(l, server);
+        }
+      }
+    } catch (err) {
+      // Give taken sockets back, so a failed reload leaves the running proxy whole.
+      for (const a of adopted) a.from.#reclaim(a.server);
+      for (const l of this.#listeners) if (adopted.some((a) => a.server === l.server)) l.server = undefined;
+      await this.close();
+      throw err;
+    }
+  }
+
+  /** Hands the listening socket for `want`'s address to a successor, detached from this proxy. */
+  #release(want: Listener): Server | undefined {
+    const mine = this.#listeners.find(
+      (l) =>
+        l.server !== undefined &&
+        l.host === want.host &&
+        l.port === want.port &&
+        l.ipv6Only === want.ipv6Only,
+    );
+    const server = mine?.server;
+    if (mine === undefined || server === undefined) return undefined;
+    mine.server = undefined;
+    this.#released.set(server, mine);
+    server.removeAllListeners('request');
+    server.removeAllListeners('upgrade');
+    server.removeAllListeners('clientError');
+    server.removeAllListeners('connection');
+    return server;
+  }
+
+  /** Takes back a socket handed to a successor whose start failed. */
+  #reclaim(server: Server): void {
+    const l = this.#released.get(server);
+    if (l === undefined) return;
+    this.#released.delete(server);
+    this.#attach(l, server);
+  }
+
+  /** The bound addresses, in listener order. */
+  addresses(): BoundAddress[] {
+    return this.#listeners.map((l) => ({
+      host: l.host,
+      requestedPort: l.port,
+      port: (l.server?.address() as AddressInfo | null)?.port ?? l.port,
+    }));
+  }
+
+  /**
+   * Stops accepting and closes idle client connections and cached upstream connections. In-flight
+   * requests and WebSocket tunnels get `graceMs` to finish (nginx's graceful shutdown on reload or
+   * QUIT); whatever remains after that is closed.
+   */
+  async close(graceMs = 0): Promise<void> {
+    for (const p of this.#pools) p.close();
+    const servers = this.#listeners.flatMap((l) => (l.server === undefined ? [] : [l.server]));
+    for (const l of this.#listeners) l.server = undefined;
+    const closed = Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.close(() => {
+              resolve();
+            });
+            s.closeIdleConnections();
+          }),
+      ),
+    );
+    if (graceMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const tunnelsDone = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (this.#tunnels.size === 0) resolve();
+          else timer = setTimeout(check, 50);
+        };
+        check();
+      });
+      await Promise.race([
+        Promise.all([closed, tunnelsDone]),
+        new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    for (const s of servers) s.closeAllConnections();
+    for (const t of this.#tunnels) t.destroy();
+    await closed;
+  }
+
+  #bind(l: Listener): Promise<void> {
+    // nginx: keepalive_timeout 75s, client_header_timeout 60s; no whole-request deadline.
+    const server = createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 });
+    this.#attach(l, server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
+        server.removeListener('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Makes `server` serve listener `l`'s virtual servers. */
+  #attach(l: Listener, server: Server): void {
+    l.server = server;
+    const counter = this.#connections;
+    if (counter !== undefined) {
+      server.on('connection', (socket: Duplex) => {
+        counter.opened();
+        socket.once('close', () => {
+          counter.closed();
+        });
+      });
+    }
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.#handle(l, req, res, undefined);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Upgraded sockets leave the server's connection tracking; close() must still reach them.
+      this.#tunnels.add(socket);
+      socket.on('close', () => this.#tunnels.delete(socket));
+      socket.on('error', () => undefined);
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(req.socket);
+      res.on('finish', () => socket.end());
+      this.#handle(l, req, res, head);
+    });
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      // A malformed request (or one whose head is too large) gets nginx's 400 page and a close;
+      // a client that reset or timed out gets nothing, as nginx.
+      if (socket.writable && err.code !== 'ECONNRESET' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+        socket.end(badRequestResponse(this.#signature, err.code === 'HPE_HEADER_OVERFLOW'));
+      }
+      socket.destroy();
+    });
+  }
+
+  #handle(l: Listener, req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | undefined): void {
+    const vhosts = l.byAddress.size > 0 ? (l.byAddress.get(req.socket.localAddress ?? '') ?? l.any) : l.any;
+    const hostHeader = req.headers.host;
+    const server = vhosts.find(hostHeader);
+    const target = parseTarget(req.url ?? '/');
+    const host = hostHeader === undefined ? '' : normalizeHost(hostHeader);
+    const proxied = server !== undefined && target.uri !== undefined;
+    const loc = proxied ? server.locations.find(target.uri) : undefined;
+    const trail = loc?.route === undefined ? undefined : new UpstreamTrail();
+    logOnClose(this.#accessLog, req, res, host, trail);
+    if (server === undefined || target.uri === undefined) {
+      sendPage(res, 400, this.#signature);
+      return;
+    }
+    const pass = loc?.params.proxyPass;
+    const vars: RequestVars = {
+      req,
+      host: host === '' ? server.name : host,
+      uri: target.uri,
+      args: target.args,
+      proxyHost: pass === undefined ? '' : proxyHostOf(pass.upstream),
+      serverName: server.name,
+    };
+    if (loc?.returnText !== undefined && loc.params.return !== undefined) {
+      sendReturn(res, loc.params.return.code, loc.returnText, vars, this.#signature);
+      return;
+    }
+    if (loc?.route === undefined || pass === undefined || trail === undefined) {
+      sendPage(res, 404, this.#signature);
+      return;
+    }
+    const uri = upstreamUri(
+      req.url ?? '/',
+      target.uri,
+      target.args,
+      loc.params.path,
+      loc.prefixMatch,
+      pass.uri,
+    );
+    new ProxyRequest(loc.route, req, res, vars, uri, trail, upgradeHead).start();
+  }
+}
+
+/** `$proxy_host`: the upstream name, or `host:port` with the default port 80 left out. */
+export function proxyHostOf(upstream: string): string {
+  return upstream.endsWith(':80') ? upstream.slice(0, -3) : upstream;
+}
