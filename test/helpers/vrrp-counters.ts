@@ -47,7 +47,9 @@ export async function keepalivedStats(node: VrrpNode, instance = 'VI_1'): Promis
  * `--admin 127.0.0.1:9180`, read from inside its namespace): the sum over series named `name`.
  */
 export async function tandemMetric(node: VrrpNode, name: string): Promise<number | undefined> {
-  const r = await node.lab.exec(node.ns, 'curl', ['-s', '--max-time', '2', `http://${TANDEM_ADMIN}/metrics`]);
+  // Node's own fetch, run inside the namespace (no curl needed on CI machines).
+  const script = `fetch('http://${TANDEM_ADMIN}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
+  const r = await node.lab.exec(node.ns, process.execPath, ['-e', script], 5000);
   if (r.code !== 0) throw new Error(`${node.label}: /metrics failed: ${r.stderr}`);
   let sum: number | undefined;
   for (const line of r.stdout.split('\n')) {

@@ -33,7 +33,7 @@ async function authFailures(n: VrrpNode): Promise<number | undefined> {
  */
 describe(
   'VRRPv2 at 1 s with PASS authentication',
-  { skip: requireRoot(['tcpdump', 'keepalived', 'arping', 'curl']) },
+  { skip: requireRoot(['tcpdump', 'keepalived', 'arping']) },
   () => {
     const lab = NetLab.create('viauth', after);
     let rig: InteropRig;
