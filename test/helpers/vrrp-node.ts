@@ -41,7 +41,7 @@ export class VrrpNode {
     this.mac = mac;
   }
 
-  /** `K1`/`T2`-style label for messages. */
+  /** `keepalived:k1`-style label for messages. */
   get label(): string {
     return `${this.impl}:${this.name}`;
   }
