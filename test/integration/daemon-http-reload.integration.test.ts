@@ -34,6 +34,8 @@ function get(port: number): Promise<string> {
       res.on('end', () => resolve(res.statusCode === 200 ? body : `ERR:${res.statusCode ?? 0}`));
     });
     req.on('error', (e: NodeJS.ErrnoException) => resolve(`ERR:${e.code ?? e.message}`));
+    // A proxy that accepts and never answers must fail the test, not hang it.
+    req.setTimeout(5_000, () => req.destroy(Object.assign(new Error('no answer'), { code: 'TIMEOUT' })));
     req.end();
   });
 }

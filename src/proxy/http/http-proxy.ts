@@ -36,6 +36,8 @@ export class HttpProxy {
   readonly #accessLog: AccessLogSink | undefined;
   readonly #connections: HttpProxyOptions['connections'];
   readonly #tunnels = new Set<Duplex>();
+  /** The connection counter attached to each server, so a hand-over removes exactly that one. */
+  readonly #counting = new Map<Server, (socket: Duplex) => void>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
   readonly #released = new Map<Server, Listener>();
 
@@ -114,7 +116,10 @@ export class HttpProxy {
     server.removeAllListeners('request');
     server.removeAllListeners('upgrade');
     server.removeAllListeners('clientError');
-    server.removeAllListeners('connection');
+    // Only our counter: Node's own 'connection' listener is what parses HTTP on the socket.
+    const counting = this.#counting.get(server);
+    if (counting !== undefined) server.removeListener('connection', counting);
+    this.#counting.delete(server);
     return server;
   }
 
@@ -193,12 +198,14 @@ export class HttpProxy {
     l.server = server;
     const counter = this.#connections;
     if (counter !== undefined) {
-      server.on('connection', (socket: Duplex) => {
+      const counting = (socket: Duplex): void => {
         counter.opened();
         socket.once('close', () => {
           counter.closed();
         });
-      });
+      };
+      this.#counting.set(server, counting);
+      server.on('connection', counting);
     }
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(l, req, res, undefined);
