@@ -121,24 +121,30 @@ export class VrrpNode {
 
   /**
    * kill -9. For keepalived the parent and the VRRP child die together, else the parent respawns
-   * the child (vrrp.md §3.1); Tandem is one process.
+   * the child (vrrp.md §3.1); Tandem is one process. The keepalived parent is frozen first: killed
+   * first, its death would send the child its parent-death SIGTERM, and the child would shut down
+   * gracefully (priority 0) before its own SIGKILL landed.
    */
   crash(): void {
-    const pids = [this.process.pid];
-    if (this.impl === 'keepalived') {
+    const signal = (pid: number, sig: NodeJS.Signals) => {
       try {
-        pids.push(Number(readFileSync(this.#pidFile('vrrp'), 'utf8').trim()));
-      } catch {
-        // no child yet
-      }
-    }
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGKILL');
+        process.kill(pid, sig);
       } catch {
         // already gone
       }
+    };
+    const parent = this.process.pid;
+    if (this.impl !== 'keepalived') {
+      signal(parent, 'SIGKILL');
+      return;
     }
+    signal(parent, 'SIGSTOP');
+    try {
+      signal(Number(readFileSync(this.#pidFile('vrrp'), 'utf8').trim()), 'SIGKILL');
+    } catch {
+      // no child yet
+    }
+    signal(parent, 'SIGKILL');
   }
 
   /** Graceful stop (SIGTERM: priority-0 advert, VIPs removed); resolves with the exit. */
