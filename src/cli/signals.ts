@@ -21,10 +21,14 @@ export function installSignalHandlers(daemon: Daemon, log: Logger): Promise<numb
         () => {
           log.info('Stopped');
           resolve(0);
+          // Stopped means stopped: a handle a plugin failed to close must not keep the process alive
+          // (systemd would wait for TimeoutStopSec). Exit once the log has had a moment to flush.
+          setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
         },
         (err: unknown) => {
           log.error(`stop failed: ${messageOf(err)}`);
           resolve(1);
+          setTimeout(() => process.exit(1), 1_000).unref();
         },
       );
     };
