@@ -1,16 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
-/** Whether the real nginx binary is installed. */
-export function haveNginx(): boolean {
-  return spawnSync('nginx', ['-v'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Debian's stream module, loaded by stream configs with `load_module`. */
-export const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+export { nginxAvailable as haveNginx, STREAM_MODULE } from './nginx.js';
 
 /** A real nginx started by a test, in its own temporary prefix. */
 export interface NginxProcess {
@@ -75,13 +70,4 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A free loopback TCP port (bound, then released): nginx needs a fixed number in its config. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const a = s.address();
-  const port = typeof a === 'object' && a !== null ? a.port : 0;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freePort };

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
 
 /** Whether the real nginx binary is installed (tests skip loudly without it, fail under CI). */
 export function nginxAvailable(): boolean {
@@ -17,20 +17,7 @@ export function nginxStreamAvailable(): boolean {
   return nginxAvailable() && existsSync(STREAM_MODULE);
 }
 
-/** A free loopback TCP port (bound then released, as nginx needs a fixed number). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort };
 
 /** A running nginx in its own temporary prefix. */
 export interface RunningNginx {

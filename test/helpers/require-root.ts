@@ -52,3 +52,15 @@ export function requireRootIn(t: TestContext, tools: readonly string[] = []): bo
   t.skip(skip);
   return false;
 }
+
+/**
+ * For a prerequisite other than root (a program, a package): locally the test skips with a loud
+ * reason; under CI=true it fails, so CI never passes by skipping (design.md §5). True when it may run.
+ */
+export function requirePrereq(t: TestContext, ok: boolean, what: string): boolean {
+  if (ok) return true;
+  if (underCi) throw new Error(`missing prerequisite under CI: ${what}`);
+  process.stderr.write(`\n*** SKIPPED: ${t.name}: ${what} ***\n`);
+  t.skip(what);
+  return false;
+}

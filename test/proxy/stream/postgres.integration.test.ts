@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freePort } from '../../helpers/nginx-process.js';
 import { postgresBin, psql, startPostgres } from '../../helpers/postgres.js';
-import { requirePrereq } from '../../helpers/prereq.js';
+import { requirePrereq } from '../../helpers/require-root.js';
 import { startStream } from './stream-fixture.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -7,7 +7,7 @@ import {
   startNginxConf,
   type NginxProcess,
 } from '../../helpers/nginx-process.js';
-import { requirePrereq } from '../../helpers/prereq.js';
+import { requirePrereq } from '../../helpers/require-root.js';
 import { connectGreeted, namedBackend, type NamedBackend } from '../../helpers/tcp-backends.js';
 import { startStream, type TestServer, type TestStream } from './stream-fixture.js';
 
