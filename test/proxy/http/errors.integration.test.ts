@@ -13,6 +13,7 @@ import type { LocationParams, NextUpstreamParams, UpstreamPicker } from '../../.
 import { startRecorder, type Recorder } from './helpers/backends.js';
 import { get, header, rawRequest, type RawResponse } from './helpers/client.js';
 import { freePort, startNginx, type RealNginx } from './helpers/nginx.js';
+import { closedPort } from '../../helpers/ports.js';
 import { loc, server } from './helpers/params.js';
 import { roundRobinPicker, type RecordingPicker } from './helpers/rr-picker.js';
 import { startTandem, type RunningTandem } from './helpers/tandem.js';
@@ -77,7 +78,7 @@ describe('upstream failures, compared with real nginx', () => {
     reset = await startRecorder((_h, _b, s) => {
       s.resetAndDestroy();
     });
-    dead = await freePort();
+    dead = await closedPort();
     nginxPort = await freePort();
     const p = (r: Recorder | number): string => `127.0.0.1:${typeof r === 'number' ? r : r.port}`;
     const ups: Record<string, (Recorder | number)[]> = {

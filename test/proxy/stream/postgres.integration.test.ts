@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { freePort } from '../../helpers/nginx-process.js';
+import { closedPort } from '../../helpers/ports.js';
 import { postgresBin, psql, startPostgres } from '../../helpers/postgres.js';
 import { requirePrereq } from '../../helpers/require-root.js';
 import { startStream } from './stream-fixture.js';
@@ -19,7 +20,7 @@ describe('a database VIP through the stream proxy', () => {
     const pgPort = await freePort();
     const pg = await startPostgres(pgPort);
     cleanups.push(() => pg.stop());
-    const dead = await freePort();
+    const dead = await closedPort();
     // The dead server comes first, so the very first session must be retried onto the live one.
     const proxy = await startStream([{ port: dead }, { port: pgPort }], {
       params: { connectTimeoutMs: 2000 },

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { freePort } from '../../../helpers/nginx.js';
+import { closedPort } from '../../../helpers/ports.js';
 import type { BackendSpec } from './scenario.js';
 
 /** The running backends of a case: ports by id, request counts, held requests. */
@@ -17,7 +17,7 @@ export class Backends {
   static async start(specs: readonly BackendSpec[]): Promise<Backends> {
     const b = new Backends();
     for (const s of specs) {
-      if (s.dead === true) b.ports.set(s.id, await freePort());
+      if (s.dead === true) b.ports.set(s.id, await closedPort());
       else await b.#listen(s);
     }
     return b;

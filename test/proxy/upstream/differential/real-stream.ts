@@ -71,7 +71,10 @@ export async function runRealStream(sc: Scenario): Promise<RealRun> {
       },
     });
     await new Promise((r) => setTimeout(r, 50));
-    const byClient = new Map<string, { status: number; ua: string }>();
+    // A client port can come back within one case (the kernel reuses an ephemeral port once the
+    // server side has closed first), so each `addr:port` keeps its log lines in order and the
+    // connections, taken in the order they were opened, consume them one by one.
+    const byClient = new Map<string, { status: number; ua: string }[]>();
     for (const line of nginx.streamLog().split('\n')) {
       const m = /^(\S+) (\d+) ua="(.*)"$/.exec(line);
       if (m === null) continue;
@@ -79,10 +82,13 @@ export async function runRealStream(sc: Scenario): Promise<RealRun> {
         /127\.0\.0\.1:(\d+)/g,
         (all, p: string) => backends.idOfPort(Number(p)) ?? all,
       );
-      byClient.set(m[1] ?? '', { status: Number(m[2]), ua });
+      const key = m[1] ?? '';
+      const lines = byClient.get(key) ?? [];
+      lines.push({ status: Number(m[2]), ua });
+      byClient.set(key, lines);
     }
     const outcomes: Outcome[] = results.map((c) => {
-      const l = byClient.get(c.local);
+      const l = byClient.get(c.local)?.shift();
       return {
         backend: c.data === '' ? '-' : c.data,
         status: l?.status ?? 0,

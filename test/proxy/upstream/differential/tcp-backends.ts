@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { freePort } from '../../../helpers/nginx.js';
+import { closedPort } from '../../../helpers/ports.js';
 import type { BackendSpec } from './scenario.js';
 
 /**
@@ -17,7 +17,7 @@ export class TcpBackends {
   static async start(specs: readonly BackendSpec[]): Promise<TcpBackends> {
     const b = new TcpBackends();
     for (const s of specs) {
-      if (s.dead === true) b.ports.set(s.id, await freePort());
+      if (s.dead === true) b.ports.set(s.id, await closedPort());
       else await b.#listen(s);
     }
     return b;
