@@ -327,3 +327,6 @@ export type {
   SetHeaderParams,
   UpstreamPicker,
 } from './proxy/http/types.js';
+
+// VRRP advert pacer (issue 6 soak): keeps a MASTER's adverts on time through main-loop pauses.
+export { AdvertPacer, type AdvertPacerOptions, type PacerSlotSpec } from './net/advert-pacer.js';

@@ -120,36 +120,9 @@ export class VrrpSocket {
         `interface ${options.interface} has no ${what} to send VRRP adverts from`,
       );
     }
-    let socket: RawSocket;
-    try {
-      socket = raw.createSocket({
-        protocol: IPPROTO_VRRP,
-        addressFamily: options.family === 'ipv4' ? raw.AddressFamily.IPv4 : raw.AddressFamily.IPv6,
-      });
-    } catch (err) {
-      const msg = messageOf(err);
-      if (/not permitted|permission/i.test(msg)) {
-        throw new TandemError(
-          'TANDEM_ERR_PRIVILEGE',
-          `missing capability CAP_NET_RAW: cannot open a raw VRRP socket (${msg})`,
-        );
-      }
-      throw new TandemError('TANDEM_ERR_SOCKET', `cannot open a raw VRRP socket: ${msg}`, { cause: err });
-    }
     const peers = options.unicastPeers ?? [];
     const group = peers.length === 0 ? (options.group ?? VRRP_GROUP[options.family]) : undefined;
-    try {
-      if (options.family === 'ipv4') configureIpv4(socket, options.interface, info.index, source, group);
-      else configureIpv6(socket, options.interface, info.index, group);
-    } catch (err) {
-      socket.close();
-      const msg = messageOf(err);
-      const code = /not permitted/i.test(msg) ? 'TANDEM_ERR_PRIVILEGE' : 'TANDEM_ERR_SOCKET';
-      const hint = code === 'TANDEM_ERR_PRIVILEGE' ? 'missing capability CAP_NET_RAW/CAP_NET_ADMIN: ' : '';
-      throw new TandemError(code, `${hint}cannot set up the VRRP socket on ${options.interface}: ${msg}`, {
-        cause: err,
-      });
-    }
+    const socket = createConfigured(options.family, options.interface, info.index, source, group);
     const s = new VrrpSocket(socket, options, info.index, source);
     if (options.receive === false) socket.pauseRecv();
     socket.on('message', (buf, from) => {
@@ -159,6 +132,33 @@ export class VrrpSocket {
       onError(err);
     });
     return s;
+  }
+
+  /**
+   * A send-only socket for an interface already looked up (`ifindex`, `source`): no `ip` call, no
+   * group joined, receiving paused. For the advert pacer's thread, which must not wait on a child
+   * process; the same header-included sends as {@link open}.
+   */
+  static openSender(
+    options: Omit<VrrpSocketOptions, 'receive' | 'ip'> & {
+      readonly ifindex: number;
+      readonly source: string;
+    },
+  ): VrrpSocket {
+    const socket = createConfigured(
+      options.family,
+      options.interface,
+      options.ifindex,
+      options.source,
+      undefined,
+    );
+    socket.pauseRecv();
+    return new VrrpSocket(socket, options, options.ifindex, options.source);
+  }
+
+  /** TTL / hop limit put on sent packets. */
+  get ttl(): number {
+    return this.#ttl;
   }
 
   /**
@@ -228,4 +228,46 @@ export class VrrpSocket {
       ipHeader: buf.subarray(0, h.headerLength),
     });
   }
+}
+
+/**
+ * Creates the raw socket and sets keepalived's options (EPERM becomes TANDEM_ERR_PRIVILEGE naming
+ * CAP_NET_RAW); the socket is closed again if an option fails.
+ */
+function createConfigured(
+  family: IpFamily,
+  device: string,
+  ifindex: number,
+  source: string,
+  group: string | undefined,
+): RawSocket {
+  let socket: RawSocket;
+  try {
+    socket = raw.createSocket({
+      protocol: IPPROTO_VRRP,
+      addressFamily: family === 'ipv4' ? raw.AddressFamily.IPv4 : raw.AddressFamily.IPv6,
+    });
+  } catch (err) {
+    const msg = messageOf(err);
+    if (/not permitted|permission/i.test(msg)) {
+      throw new TandemError(
+        'TANDEM_ERR_PRIVILEGE',
+        `missing capability CAP_NET_RAW: cannot open a raw VRRP socket (${msg})`,
+      );
+    }
+    throw new TandemError('TANDEM_ERR_SOCKET', `cannot open a raw VRRP socket: ${msg}`, { cause: err });
+  }
+  try {
+    if (family === 'ipv4') configureIpv4(socket, device, ifindex, source, group);
+    else configureIpv6(socket, device, ifindex, group);
+  } catch (err) {
+    socket.close();
+    const msg = messageOf(err);
+    const code = /not permitted/i.test(msg) ? 'TANDEM_ERR_PRIVILEGE' : 'TANDEM_ERR_SOCKET';
+    const hint = code === 'TANDEM_ERR_PRIVILEGE' ? 'missing capability CAP_NET_RAW/CAP_NET_ADMIN: ' : '';
+    throw new TandemError(code, `${hint}cannot set up the VRRP socket on ${device}: ${msg}`, {
+      cause: err,
+    });
+  }
+  return socket;
 }

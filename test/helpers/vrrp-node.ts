@@ -112,6 +112,17 @@ export class VrrpNode {
     }
   }
 
+  /** Waits until the current run has logged a line matching `re` at least `nth` times. */
+  async waitFor(re: RegExp, timeoutMs = 10_000, nth = 1): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.lines(re).length < nth) {
+      if (this.#proc?.exit !== undefined)
+        throw new Error(`${this.label} exited (${JSON.stringify(this.#proc.exit)}) before ${String(re)}`);
+      if (Date.now() > deadline) throw new Error(`${this.label}: no ${String(re)} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** How many times the current run entered `state` (init included). */
   stateCount(state: LoggedState, instance = 'VI_1'): number {
     return this.log()

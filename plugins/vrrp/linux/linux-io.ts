@@ -1,4 +1,5 @@
 import {
+  AdvertPacer,
   GratuitousArp,
   IpCommand,
   KernelConfig,
@@ -40,6 +41,8 @@ export interface LinuxInstance {
   readonly unicastPeers?: readonly string[];
   /** `unicast_ttl`; 255 by default. */
   readonly ttl?: number;
+  /** `advert_int` in ms: below a second the adverts get the pacer thread's cover (see AdvertPacer). */
+  readonly advertIntervalMs?: number;
   readonly notify?: NotifyScripts;
 }
 
@@ -93,7 +96,12 @@ export interface LinuxVrrpIoOptions {
   readonly log?: Logger;
   /** Tests: run `ip`/`arping` in this namespace (sockets always live in the process's own). */
   readonly netns?: string;
+  /** keepalived `vrrp_priority`: the nice value of the VRRP advert thread. */
+  readonly threadNice?: number;
 }
+
+/** Intervals below this get the advert pacer: a main-loop pause is a fraction of Master_Down. */
+const PACED_BELOW_MS = 1000;
 
 /**
  * The Linux side of VRRP in one object: checks privileges and interfaces at start, removes what a
@@ -105,6 +113,9 @@ export class LinuxVrrpIo {
   readonly #o: LinuxVrrpIoOptions;
   readonly #log: Logger;
   readonly #sockets = new Map<string, VrrpSocket>();
+  /** The advert pacer and each covered instance's slot in it. */
+  #pacer: AdvertPacer | undefined;
+  readonly #slots = new Map<string, { slot: number; intervalMs: number }>();
   readonly #receivers: VrrpSocket[] = [];
   readonly #na = new Map<string, UnsolicitedNa>();
   readonly #garp: GratuitousArp;
@@ -201,6 +212,43 @@ export class LinuxVrrpIo {
       );
       this.#sockets.set(i.name, socket);
     }
+    await this.#startPacer();
+  }
+
+  async #startPacer(): Promise<void> {
+    const paced = this.#o.instances.filter((i) => (i.advertIntervalMs ?? PACED_BELOW_MS) < PACED_BELOW_MS);
+    if (paced.length === 0) return;
+    this.#pacer = await AdvertPacer.start({
+      log: this.#log,
+      ...(this.#o.threadNice === undefined ? {} : { nice: this.#o.threadNice }),
+    });
+    for (const i of paced) {
+      const s = this.#sockets.get(i.name);
+      if (s === undefined) continue;
+      const slot = this.#pacer.register(i.name, {
+        family: s.family,
+        interface: s.interface,
+        ifindex: s.ifindex,
+        source: s.source,
+        ttl: s.ttl,
+      });
+      this.#slots.set(i.name, { slot, intervalMs: i.advertIntervalMs ?? PACED_BELOW_MS });
+    }
+  }
+
+  /**
+   * The instance left MASTER: from this call on, only the main loop may advertise for it. Called
+   * synchronously in the transition, so the pacer never repeats a stale MASTER advert.
+   */
+  leftMaster(instance: string): void {
+    const p = this.#slots.get(instance);
+    if (p !== undefined) this.#pacer?.disarm(p.slot);
+  }
+
+  /** Adverts the pacer thread sent for `instance` while the main loop was late. */
+  pacedAdverts(instance: string): number {
+    const p = this.#slots.get(instance);
+    return p === undefined ? 0 : (this.#pacer?.covered(p.slot) ?? 0);
   }
 
   /** The instance's socket (source address, counters). */
@@ -219,7 +267,11 @@ export class LinuxVrrpIo {
     switch (e.type) {
       case 'send-advert': {
         const s = this.#sockets.get(e.instance);
+        const paced = this.#slots.get(e.instance);
+        // Disarm (priority 0) before the send, arm after it: the pacer never races the main loop.
+        if (paced !== undefined && e.packets[0]?.payload[2] === 0) this.#pacer?.disarm(paced.slot);
         for (const p of e.packets) s?.send(p.dst, p.payload, e.src);
+        if (paced !== undefined) this.#pacer?.sent(paced.slot, e.src, e.packets, paced.intervalMs);
         return;
       }
       case 'add-vips':
@@ -256,6 +308,9 @@ export class LinuxVrrpIo {
    * finish (1 s), stops the link monitor and the FIFOs.
    */
   async stop(): Promise<void> {
+    await this.#pacer?.close();
+    this.#pacer = undefined;
+    this.#slots.clear();
     this.#report(await this.kernel.removeOwned());
     for (const s of [...this.#sockets.values(), ...this.#receivers]) s.close();
     this.#sockets.clear();

@@ -178,6 +178,7 @@ export function linuxInstancesOf(model: KeepalivedConfig): LinuxInstance[] {
     ...(i.sourceAddress === undefined ? {} : { source: i.sourceAddress }),
     ...(i.unicastPeers.length === 0 ? {} : { unicastPeers: i.unicastPeers.map((p) => p.address) }),
     ...(i.unicastTtl === undefined ? {} : { ttl: i.unicastTtl }),
+    advertIntervalMs: i.advertIntCs * 10,
     notify: notifyScripts(i.notify),
   }));
 }
@@ -185,4 +186,15 @@ export function linuxInstancesOf(model: KeepalivedConfig): LinuxInstance[] {
 /** Sync-group notify scripts by group name. */
 export function groupNotifyOf(model: KeepalivedConfig): Record<string, NotifyScripts> {
   return Object.fromEntries(model.vrrpSyncGroups.map((s) => [s.name, notifyScripts(s.notify)]));
+}
+
+/**
+ * keepalived's `vrrp_priority` (global_defs): the nice value of its VRRP process, -20..19
+ * (keepalived.md §2). Tandem gives it to the thread that keeps adverts on time. Outside the range
+ * it is ignored, as keepalived ignores it with a config warning.
+ */
+export function threadNiceOf(model: KeepalivedConfig): { threadNice?: number } {
+  const word = model.globalDefs.other['vrrp_priority']?.[0];
+  const n = word === undefined ? NaN : Number(word);
+  return Number.isInteger(n) && n >= -20 && n <= 19 ? { threadNice: n } : {};
 }

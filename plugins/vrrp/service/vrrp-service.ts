@@ -16,6 +16,7 @@ import type { VrrpEffect } from '../types.js';
 import {
   groupNotifyOf,
   linuxInstancesOf,
+  threadNiceOf,
   trackedRefs,
   vrrpParamsOf,
   type TrackRef,
@@ -81,6 +82,7 @@ export class VrrpService {
         .map((path) => ({ path })),
       stateFile: ownershipFile(),
       log,
+      ...threadNiceOf(this.#model),
     });
     this.#io = io;
     await io.start((d) => {
@@ -225,6 +227,7 @@ export class VrrpService {
     entry.counts[to] = (entry.counts[to] ?? 0) + 1;
     this.#transitions.set(instance, entry);
     const io = this.#io;
+    if (from === 'MASTER') io?.leftMaster(instance);
     const config = this.#model.vrrpInstances.find((i) => i.name === instance);
     if (io !== undefined && config !== undefined) {
       // virtual_routes and virtual_rules follow the VIPs: present only on the MASTER.
