@@ -213,6 +213,15 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
         if (v !== undefined) g.downTimerAdverts = v;
         break;
       }
+      case 'vrrp_priority': {
+        // The VRRP process's nice value (keepalived `set_process_priority`); Tandem gives it to the
+        // advert pacer. Out of -20..19: keepalived's message, and the keyword is dropped.
+        const w = ctx.arg(d, 1);
+        const n = w === undefined ? NaN : Number(w.text);
+        if (Number.isInteger(n) && n >= -20 && n <= 19) g.other[d.name] = [String(n)];
+        else ctx.error('Invalid vrrp process priority specified', d.loc);
+        break;
+      }
       case 'vrrp_strict':
         g.strict = true;
         ctx.extraWords(d, 0);
