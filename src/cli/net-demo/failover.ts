@@ -60,3 +60,31 @@ export function measureFailover(
     failed,
   };
 }
+
+/** What a graceful stop looked like on the wire and to the client. */
+export interface HandoverFigures {
+  /** From the old master's priority-0 advert to the new master's first advert (Skew_Time expected). */
+  readonly handoverMs: number;
+  /** Requests that ended after the stop began and failed. */
+  readonly failed: number;
+  /** The longest any request that ended after the stop began took. */
+  readonly slowestMs: number;
+}
+
+/**
+ * Measures a graceful stop begun at `at`: the old master resigns with a priority-0 advert (RFC 5798
+ * §6.4.3) and the new one takes over after Skew_Time. Undefined until both adverts were seen.
+ */
+export function measureHandover(
+  t: Timeline,
+  at: number,
+  oldMaster: string,
+  newMaster: string,
+): HandoverFigures | undefined {
+  const zero = t.adverts.find((a) => a.src === oldMaster && a.time >= at && a.priority === 0);
+  if (zero === undefined) return undefined;
+  const first = t.adverts.find((a) => a.src === newMaster && a.time > zero.time);
+  if (first === undefined) return undefined;
+  const w = t.window(at, Infinity);
+  return { handoverMs: first.time - zero.time, failed: w.failed, slowestMs: w.slowestMs };
+}

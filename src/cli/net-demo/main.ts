@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * `npm run demo` (as root): the failover demo in network namespaces. Refuses in one line when a
- * prerequisite is missing; removes every namespace, process and temp file it created on success,
+ * `npm run demo` (as root): the failover demo in network namespaces; `npm run demo -- --hold` keeps
+ * the lab up after the summary until Ctrl-C. Refuses in one line when a prerequisite is missing; removes every namespace, process and temp file it created on success,
  * on error and on Ctrl-C.
  */
 import { NetLab } from '../../net/netns-lab.js';
@@ -15,6 +15,12 @@ const say = (line: string): void => {
 
 /** Runs the demo and returns the exit status: 0 when the failover was measured, 1 otherwise. */
 async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const unknown = args.find((a) => a !== '--hold');
+  if (unknown !== undefined) {
+    process.stderr.write(`unknown option '${unknown}'; usage: npm run demo [-- --hold]\n`);
+    return 2;
+  }
   const problem = demoPrerequisiteProblem(tandemCli);
   if (problem !== undefined) {
     process.stderr.write(`${problem}\n`);
@@ -31,7 +37,7 @@ async function main(): Promise<number> {
   const lab = NetLab.create('tdemo');
   let code = 1;
   try {
-    const result = await runNetDemo(lab, { rate: 100, say });
+    const result = await runNetDemo(lab, { rate: 100, hold: args.includes('--hold'), say });
     code = result.crash === undefined ? 1 : 0;
   } catch (err) {
     process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);

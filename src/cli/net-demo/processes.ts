@@ -43,6 +43,8 @@ export async function startNode(
   const args = ['-f', conf, '--nginx', nginx, '-n', '-l', '-p', pidFile, '--admin', adminListen];
   const p = lab.spawn(node.ns, process.execPath, [tandemCli, ...args]);
   await p.waitForOutput(new RegExp(`\\(VI_WEB\\) Entering ${expect} STATE`), 10_000);
+  // A backup logs its state before the admin server is up; the banner wants to know whether it is.
+  await p.waitForOutput(/admin server listening on \S+/, 3000).catch(() => undefined);
   return p;
 }
 
@@ -53,8 +55,11 @@ export async function startAdvertWatch(lab: NetLab, ns: string): Promise<NsProce
   return p;
 }
 
+/** A request that has not answered after this long counts as failed (a lost SYN is resent at 1 s). */
+export const requestTimeoutMs = 1000;
+
 /** Starts the demo client: `rate` requests per second to `url`, for at most `maxMs`. */
 export function startClient(lab: NetLab, ns: string, url: string, rate: number, maxMs: number): NsProcess {
-  const args = [join(here, 'client.js'), url, String(rate), String(maxMs), '1000'];
+  const args = [join(here, 'client.js'), url, String(rate), String(maxMs), String(requestTimeoutMs)];
   return lab.spawn(ns, process.execPath, args);
 }

@@ -71,6 +71,11 @@ export class Timeline {
     return { ok, failed, byBackend, master, slowestMs };
   }
 
+  /** How many requests started in [from, to) failed. */
+  failedStarted(from: number, to: number): number {
+    return this.requests.filter((r) => !r.ok && r.start >= from && r.start < to).length;
+  }
+
   /** All requests so far: the totals of {@link window} over the whole run. */
   totals(): WindowSummary {
     return this.window(-Infinity, Infinity);
