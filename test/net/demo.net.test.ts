@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { keepalivedConf } from '../../src/cli/net-demo/node-config.js';
 import { fixedHost, loadKeepalivedConfig } from '../../src/config/keepalived.js';
-import { listNamespaces } from '../helpers/netns.js';
+import { hostSync, listNamespaces } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/paths.js';
 import { requireRoot } from '../helpers/require-root.js';
 
@@ -51,14 +51,21 @@ function backupMasterDownMs(): number {
   }
 }
 
-const alive = (pid: number): boolean => {
+/** Whether `pid` still runs: a zombie (killed, not yet reaped by init after its parent died) does not. */
+function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
-};
+}
+
+/** The pids among `pids` still running after up to a second (SIGKILL is asynchronous). */
+async function survivors(pids: readonly number[]): Promise<number[]> {
+  for (let i = 0; i < 20 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+  return pids.filter(alive);
+}
 
 describe('npm run demo', { skip: requireRoot(['tcpdump', 'arping']) }, () => {
   test('traffic flows through the VIP to both backends, a kill -9 fails over near Master_Down_Interval, nothing is left behind', async () => {
@@ -122,7 +129,46 @@ describe('npm run demo', { skip: requireRoot(['tcpdump', 'arping']) }, () => {
     );
     const pids = (clean[3] ?? '').trim().split(' ').map(Number);
     assert.equal(pids.length, Number(clean[2]));
-    assert.deepEqual(pids.filter(alive), [], 'no demo process left');
+    assert.deepEqual(await survivors(pids), [], 'no demo process left');
     assert.equal(existsSync(clean[4] ?? ''), false, 'temp directory removed');
+  });
+
+  test('Ctrl-C in the middle removes the namespaces, processes and temp files too', async () => {
+    const child = spawn(process.execPath, [demoMain], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = child.pid ?? 0;
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => {
+        resolve({ code, signal });
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (!out.includes('Steady traffic') && Date.now() < deadline && child.exitCode === null)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, /Steady traffic/, 'the demo got as far as sending traffic');
+    const tmp = /configs (\S+)\/keepalived-lb/.exec(out)?.[1] ?? '';
+    const mine = listNamespaces().filter((ns) => ns.startsWith(`tdemo-${pid}-`));
+    assert.equal(mine.length, 6, 'the lab is up while it runs');
+    const pids = mine.flatMap((ns) =>
+      hostSync('ip', ['netns', 'pids', ns])
+        .split(/\s+/)
+        .filter((p) => p !== ''),
+    );
+    assert.ok(pids.length >= 6, `nodes, backends, client and tcpdump run: ${pids.join(' ')}`);
+    child.kill('SIGINT');
+    const exit = await exited;
+    assert.ok(
+      exit.signal === 'SIGINT' || exit.code === 130,
+      `ended by the interrupt: ${JSON.stringify(exit)}`,
+    );
+    assert.match(out, /Interrupted: removing the demo namespaces, processes and temp files/);
+    assert.deepEqual(
+      listNamespaces().filter((ns) => ns.startsWith(`tdemo-${pid}-`)),
+      [],
+    );
+    assert.deepEqual(await survivors(pids.map(Number)), [], 'no demo process left');
+    assert.equal(existsSync(tmp), false, `temp directory ${tmp} removed`);
   });
 });
