@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { measureFailover } from '../../../src/cli/net-demo/failover.js';
+import { measureFailover, measureHandover } from '../../../src/cli/net-demo/failover.js';
 import { formatWindow } from '../../../src/cli/net-demo/report.js';
 import { parseAdvertLine, parseRequestLine, Timeline } from '../../../src/cli/net-demo/timeline.js';
 
@@ -101,5 +101,20 @@ describe('net demo timeline', () => {
     assert.equal(measureFailover(t, 2050, LB1, LB2), undefined, 'no takeover yet');
     adverts(t, LB2, 2361, 3000, 100);
     assert.equal(measureFailover(t, 2050, LB1, LB2), undefined, 'no answer yet');
+  });
+
+  it('measures a graceful stop from the priority-0 advert to the new master, with failures and the slowest answer', () => {
+    const t = new Timeline();
+    adverts(t, LB1, 0, 1000);
+    const stopAt = 1020;
+    assert.equal(measureHandover(t, stopAt, LB1, LB2), undefined, 'no resignation yet');
+    t.adverts.push({ time: 1050, src: LB1, priority: 0 });
+    assert.equal(measureHandover(t, stopAt, LB1, LB2), undefined, 'no takeover yet');
+    adverts(t, LB2, 1111, 2000, 100);
+    requests(t, 900, 1500, true, 'web1');
+    t.requests.push({ start: 1100, end: 1400, ok: true, detail: 'web2' });
+    t.requests.push({ start: 1200, end: 1210, ok: false, detail: 'ECONNRESET' });
+    const h = measureHandover(t, stopAt, LB1, LB2);
+    assert.deepEqual(h, { handoverMs: 61, failed: 1, slowestMs: 300 });
   });
 });
