@@ -16,7 +16,7 @@ export interface FailoverFigures {
   readonly takeoverMs: number;
   /** firstAnswer − lastAnswer: the gap the client saw between two answers. */
   readonly gapMs: number;
-  /** Requests started from the last answer on that failed. */
+  /** Requests that failed from `at` on and had started before the first answer: what the crash cost. */
   readonly failed: number;
 }
 
@@ -47,8 +47,8 @@ export function measureFailover(
   }
   if (lastAdvert === undefined || takeover === undefined) return undefined;
   if (lastAnswer === undefined || firstAnswer === undefined) return undefined;
-  const from = lastAnswer;
-  const failed = t.requests.filter((r) => !r.ok && r.start >= from && r.start < firstAnswer).length;
+  // In flight at the kill (reset by the dying kernel sockets) or sent into the gap (refused or lost).
+  const failed = t.requests.filter((r) => !r.ok && r.end >= at && r.start < firstAnswer).length;
   return {
     lastAdvert,
     takeover,

@@ -79,18 +79,20 @@ describe('net demo timeline', () => {
     adverts(t, LB1, 0, 2000); // last advert at 2000
     const crashAt = 2050;
     adverts(t, LB2, 2361, 3000, 100); // takes over at 2000 + MDI
-    requests(t, 0, 2050, true, 'web1');
+    requests(t, 0, 2040, true, 'web1');
+    t.requests.push({ start: 2040, end: 2051, ok: false, detail: 'ECONNRESET' }); // in flight at the kill
     requests(t, 2050, 2400, false, 'ECONNREFUSED');
     requests(t, 2400, 3000, true, 'web2');
+    t.requests.push({ start: 2395, end: 3395, ok: false, detail: 'timeout' }); // its SYN was lost
     const f = measureFailover(t, crashAt, LB1, LB2);
     assert.ok(f !== undefined);
     assert.equal(f.lastAdvert, 2000);
     assert.equal(f.takeoverMs, 361);
     assert.equal(f.firstAnswer, 2402);
     assert.equal(f.failoverMs, 402);
-    assert.equal(f.lastAnswer, 2042);
-    assert.equal(f.gapMs, 360);
-    assert.equal(f.failed, 35);
+    assert.equal(f.lastAnswer, 2032);
+    assert.equal(f.gapMs, 370);
+    assert.equal(f.failed, 37, 'the one reset at the kill, 35 refused in the gap, one timed out later');
   });
 
   it('measures nothing until the new master has advertised and answered', () => {
