@@ -67,7 +67,7 @@ async function survivors(pids: readonly number[]): Promise<number[]> {
   return pids.filter(alive);
 }
 
-describe('npm run demo', { skip: requireRoot(['tcpdump', 'arping']) }, () => {
+describe('npm run demo', { skip: requireRoot(['tcpdump', 'arping', 'sysctl']) }, () => {
   test('traffic flows through the VIP to both backends, a kill -9 fails over near Master_Down_Interval, nothing is left behind', async () => {
     const mdi = backupMasterDownMs();
     const started = Date.now();
