@@ -1,25 +1,11 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { findTool } from '../../src/net/find-tool.js';
+
+// findTool moved to src/net/find-tool.ts (`npm run demo` checks its prerequisites with it).
+export { findTool };
 
 /** Whether we run under CI, where a missing prerequisite is a failure instead of a skip (design.md §5). */
 export const underCi = process.env.CI === 'true';
-
-/** The full path of an executable found on PATH (plus the sbin directories root uses), or undefined. */
-export function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const p = join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /**
  * Why the network layer cannot run here (not root, a tool missing), or undefined when it can.
