@@ -327,3 +327,10 @@ export type {
   SetHeaderParams,
   UpstreamPicker,
 } from './proxy/http/types.js';
+
+// Custom plugins (issue 11 item 7): what user strategies, trackers and listeners build on.
+export { ScriptCounter } from '../plugins/track-script/script-counter.js';
+export { parseNginxInt, parseNginxTime } from './config/adapt/nginx/units.js';
+export { checkPluginConfig, loadPlugins, type PluginSetup } from './core/plugin-setup.js';
+export { loadPluginModule } from './core/plugin-loader.js';
+export { PluginRegistry } from './core/registry.js';
