@@ -6,10 +6,11 @@
  *     plugin  dist/examples/custom-plugin/fastest-backend.js;   # or --plugin on the command line
  *     balancer backend fastest;
  *
- * Each peer keeps a peak-EWMA of its attempt times (Finagle's and linkerd's "peak EWMA": a slower
- * sample replaces the average at once, faster ones pull it down gradually), scored times its
- * active connections + 1 so a fast peer that is already busy shares the load. Peers with no recent
- * sample are measured first by nginx's own round robin. Which peers may be picked at all (`down`,
+ * Each peer keeps an exponentially weighted moving average (EWMA) of its attempt times, scored
+ * times its active connections + 1 so a fast peer that is already busy shares the load (the idea of
+ * Finagle's and linkerd's peak-EWMA balancer, without the "peak" part: one slow answer on a busy
+ * host must not send all traffic away). Peers with no recent sample (new, or not chosen for
+ * `staleMs`) are measured first by nginx's own round robin, so a slow peer that recovered is seen. Which peers may be picked at all (`down`,
  * drained, `max_fails`/`fail_timeout`, `max_conns`, the `backup` set, tries already used) is the
  * upstream's peer state, used through `PeerRequest` exactly as the built-in strategies do.
  */
@@ -26,7 +27,7 @@ import {
 
 /** Tuning of the strategy; the defaults suit HTTP backends answering in milliseconds to seconds. */
 export interface FastestOptions {
-  /** Weight of a new sample that is faster than the average (0..1]. */
+  /** Weight of a new sample in the average (0..1]: 0.3 forgets a one-off spike within a few requests. */
   readonly decay: number;
   /** A peer whose last sample is older than this is measured again (round robin) before it is trusted. */
   readonly staleMs: number;
@@ -109,8 +110,7 @@ export class FastestStrategy implements Strategy {
       this.#samples.set(peer, { ewmaMs: sample, at: t });
       return;
     }
-    // Peak-sensitive: a slowdown shows at once, a recovery is believed gradually.
-    s.ewmaMs = sample >= s.ewmaMs ? sample : s.ewmaMs + this.#o.decay * (sample - s.ewmaMs);
+    s.ewmaMs += this.#o.decay * (sample - s.ewmaMs);
     s.at = t;
   }
 
