@@ -110,7 +110,8 @@ export class FastestStrategy implements Strategy {
       this.#samples.set(peer, { ewmaMs: sample, at: t });
       return;
     }
-    s.ewmaMs += this.#o.decay * (sample - s.ewmaMs);
+    // A stale average is old news: the fresh probe replaces it rather than nudging it.
+    s.ewmaMs = t - s.at > this.#o.staleMs ? sample : s.ewmaMs + this.#o.decay * (sample - s.ewmaMs);
     s.at = t;
   }
 
