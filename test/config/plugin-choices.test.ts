@@ -76,7 +76,7 @@ describe('tandem.conf plugin wiring', () => {
       (model.tandem.extensions ?? []).map((d) => d.name),
       ['http_check'],
     );
-    assert.deepEqual(checkPluginConfig(r.model, registry()), []);
+    assert.deepEqual(checkPluginConfig(model, registry()), []);
   });
 
   it('locates a balancer or track naming what the operator files do not have', () => {
