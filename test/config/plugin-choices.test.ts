@@ -1,9 +1,10 @@
 /** tandem.conf's plugin wiring: `plugin`, `balancer`, `track` and plugin-owned directives, with located errors. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fixture } from '../helpers/paths.js';
 import eventLogPlugin from '../../examples/custom-plugin/event-log.js';
 import fastestPlugin from '../../examples/custom-plugin/fastest-backend.js';
 import httpCheckPlugin from '../../examples/custom-plugin/http-check.js';
@@ -30,21 +31,7 @@ http {
 }
 `,
 );
-writeFileSync(
-  join(dir, 'keepalived.conf'),
-  `vrrp_instance VI_1 {
-    virtual_router_id 51
-    priority 100
-    unicast_src_ip 198.51.100.2
-    unicast_peer {
-        198.51.100.3
-    }
-    virtual_ipaddress {
-        198.51.100.10/24
-    }
-}
-`,
-);
+copyFileSync(fixture('custom-plugin', 'keepalived.conf'), join(dir, 'keepalived.conf'));
 
 /** Loads a tandem.conf with `body` (after the keepalived and nginx lines) and returns its messages. */
 function load(name: string, body: string) {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startDaemon } from '../helpers/daemon.js';
+import { getBody as get } from '../helpers/http-get.js';
 import { repoRoot } from '../helpers/paths.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -39,20 +40,6 @@ writeFileSync(
 );
 
 const portOf = (s: Server) => (s.address() as AddressInfo).port;
-
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(res.statusCode === 200 ? body : `ERR:${res.statusCode ?? 0}`));
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(`ERR:${e.code ?? e.message}`));
-    req.setTimeout(5_000, () => req.destroy(new Error('no answer')));
-    req.end();
-  });
-}
 
 interface EventLine {
   readonly event: string;

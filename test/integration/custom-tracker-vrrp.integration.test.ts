@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { fixture } from '../helpers/paths.js';
 import httpCheckPlugin from '../../examples/custom-plugin/http-check.js';
 import { loadConfig } from '../../src/config/load.js';
 import '../../src/config/readers.js';
@@ -38,22 +39,7 @@ describe('a plugin tracker attached to a VRRP instance from tandem.conf', () => 
     });
     await new Promise<void>((r) => health?.listen(0, '127.0.0.1', r));
     const port = (health.address() as AddressInfo).port;
-    writeFileSync(
-      join(dir, 'keepalived.conf'),
-      `vrrp_instance VI_1 {
-    state BACKUP
-    virtual_router_id 51
-    priority 100
-    unicast_src_ip 198.51.100.2
-    unicast_peer {
-        198.51.100.3
-    }
-    virtual_ipaddress {
-        198.51.100.10/24
-    }
-}
-`,
-    );
+    copyFileSync(fixture('custom-plugin', 'keepalived.conf'), join(dir, 'keepalived.conf'));
     writeFileSync(
       join(dir, 'tandem.conf'),
       `keepalived keepalived.conf;
