@@ -154,6 +154,13 @@ event_log events.jsonl;
     // The listener hears reloads too.
     d.child.kill('SIGHUP');
     await waitForEvents(eventFile, (e) => e.some((x) => x.event === 'config.reloaded' && x.ok === true));
+    // A plugin directive its plugin refuses on reload: located error, the running config keeps serving.
+    const good = readFileSync(conf, 'utf8');
+    writeFileSync(conf, good.replace('interval 300ms;', 'interval never;'));
+    d.child.kill('SIGHUP');
+    await d.waitFor(/tandem\.conf:5:5: "interval" needs one time such as 500ms or 2s/);
+    await waitForEvents(eventFile, (e) => e.some((x) => x.event === 'config.reloaded' && x.ok === false));
+    assert.equal(await get(port), 'fast');
     assert.equal(await d.stop('SIGTERM'), 0);
     assert.doesNotMatch(d.output(), /bus listener .* threw/);
   });
@@ -185,6 +192,11 @@ event_log events.jsonl;
       /--plugin .*throws\.mjs: cannot load plugin ".*throws\.mjs": cannot reach the license server/,
     );
     assert.doesNotMatch(d.output(), /\n\s+at /);
+  });
+
+  it('-t passes the example loopback tandem.conf, plugins included', async () => {
+    const d = startDaemon(['-t', '-c', join(repoRoot, 'examples', 'custom-plugin', 'loopback.tandem.conf')]);
+    assert.equal(await new Promise<number | null>((r) => d.child.once('exit', r)), 0, d.output());
   });
 
   it('-t refuses a plugin directive when its plugin is not loaded, and a method no plugin provides', async () => {
