@@ -330,3 +330,10 @@ export type {
 
 // VRRP advert pacer (issue 6 soak): keeps a MASTER's adverts on time through main-loop pauses.
 export { AdvertPacer, type AdvertPacerOptions, type PacerSlotSpec } from './net/advert-pacer.js';
+
+// Custom plugins (issue 11 item 7): what user strategies, trackers and listeners build on.
+export { ScriptCounter } from './core/script-counter.js';
+export { parseNginxInt, parseNginxTime } from './config/adapt/nginx/units.js';
+export { checkPluginConfig, loadPlugins, type PluginSetup } from './core/plugin-setup.js';
+export { loadPluginModule } from './core/plugin-loader.js';
+export { PluginRegistry } from './core/registry.js';

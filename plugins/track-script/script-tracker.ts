@@ -12,7 +12,7 @@ import {
   type TrackerState,
 } from '../../src/index.js';
 import type { ScriptTrackerParams } from './params.js';
-import { ScriptCounter } from './script-counter.js';
+import { ScriptCounter } from '../../src/index.js';
 import { classifyExit, type RunOutcome } from './script-outcome.js';
 
 /** What a {@link ScriptTracker} needs besides its params. */

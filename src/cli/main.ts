@@ -4,7 +4,9 @@ import { parseHostPort } from '../config/adapt/tandem/host-port.js';
 import { canonicalJson } from '../config/dump.js';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import '../config/readers.js';
-import { formatDiagnostic } from '../core/diagnostic.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import { formatDiagnostic, hasErrors } from '../core/diagnostic.js';
+import { loadPlugins } from '../core/plugin-setup.js';
 import { messageOf } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { parseCli, usage, type CliOptions } from './args.js';
@@ -66,19 +68,23 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const loaded = loadConfig(overrides);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (cli.configTest) return loaded.testExitCode;
+  // User plugins load before anything runs, so `-t` also checks them and the directives they own.
+  const plugins = loaded.model === undefined ? undefined : await loadPlugins(loaded.model, builtinPlugins);
+  for (const d of plugins?.diagnostics ?? []) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const pluginErrors = hasErrors(plugins?.diagnostics ?? []);
+  if (cli.configTest) return pluginErrors ? Math.max(loaded.testExitCode, 1) : loaded.testExitCode;
   if (cli.dumpConf) {
     if (loaded.model === undefined) return loaded.testExitCode;
     process.stdout.write(canonicalJson(loaded.model, { showSecrets: cli.showSecrets }));
     return 0;
   }
-  if (loaded.model === undefined) {
+  if (loaded.model === undefined || plugins === undefined || pluginErrors) {
     process.stderr.write('tandem: not starting: the configuration has errors (see above)\n');
     return 1;
   }
   const log = createLogger({ format: loaded.model.tandem.log.format, level: loaded.model.tandem.log.level });
   log.info(`Starting Tandem v${tandemVersion}`);
-  const daemon = await startDaemon(loaded.model, overrides, log);
+  const daemon = await startDaemon(loaded.model, overrides, log, plugins.registry);
   return installSignalHandlers(daemon, log);
 }
 

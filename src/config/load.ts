@@ -3,6 +3,7 @@ import { adaptTandemConf, defaultTandemConfig } from './adapt/tandem/tandem-conf
 import { loadDirectiveTree } from './load-tree.js';
 import type { Model, TandemConfig } from './model/index.js';
 import tandemGrammar from './parse/generated/tandem.generated.js';
+import { attachPluginChoices } from './plugin-attach.js';
 
 /** Settings given on the command line; they win over tandem.conf. */
 export interface ConfigOverrides {
@@ -112,7 +113,13 @@ export function loadConfig(o: ConfigOverrides): LoadedConfig {
   const ok =
     !hasErrors(t.diagnostics) &&
     Object.entries(files).every(([key, file]) => file === undefined || key in model);
-  return ok
-    ? { model: model as Model, diagnostics, testExitCode }
-    : { diagnostics, testExitCode: Math.max(testExitCode, 1) };
+  if (!ok) return { diagnostics, testExitCode: Math.max(testExitCode, 1) };
+  // tandem.conf's `balancer` / `track` choices name objects of the files just read.
+  const attached = attachPluginChoices(model as Model);
+  if (hasErrors(attached.diagnostics))
+    return {
+      diagnostics: [...diagnostics, ...attached.diagnostics],
+      testExitCode: Math.max(testExitCode, 1),
+    };
+  return { model: attached.model, diagnostics, testExitCode };
 }

@@ -2,6 +2,7 @@ import type { Model } from '../config/model/index.js';
 import type { UpstreamParams } from '../proxy/upstream/params.js';
 import type { Strategy } from '../proxy/upstream/strategy.js';
 import type { Clock, Random } from './clock.js';
+import type { Diagnostic } from './diagnostic.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { Signal, TrackerState } from './signal.js';
@@ -23,6 +24,12 @@ export interface PluginMeta {
   readonly requires?: readonly string[];
   /** Directives this plugin owns (their meaning is its business; nobody else may claim them). */
   readonly directives?: readonly string[];
+  /**
+   * Validates the plugin's slice of a configuration (its own tandem.conf directives, the upstreams
+   * or instances it is chosen for) before anything starts, on `-t`, at start and on every reload.
+   * Errors refuse the configuration; return located diagnostics (`configError(code, msg, loc)`).
+   */
+  check?(model: Model): readonly Diagnostic[];
 }
 
 /**

@@ -73,6 +73,11 @@ export interface NginxUpstreamKeepaliveConfig {
 export interface NginxUpstreamConfig {
   readonly name: string;
   readonly balancer: NginxBalancerConfig;
+  /**
+   * A plugin's balancing method chosen for this upstream in tandem.conf (`balancer NAME METHOD;`); it
+   * replaces `balancer` when present. nginx.conf itself stays as nginx reads it.
+   */
+  readonly pluginMethod?: string;
   /** All server lines in config order; `backup` ones form the backup set. */
   readonly servers: readonly NginxUpstreamServerConfig[];
   /** Present when `keepalive N` is in effect (http only; a later balancer directive cancels it, as in nginx). */

@@ -6,6 +6,28 @@ export interface AdminConfig {
   readonly token?: string;
 }
 
+import type { Directive } from '../directive.js';
+import type { SourceLoc } from '../source-loc.js';
+
+/** `balancer UPSTREAM METHOD;`: a plugin's balancing method for an nginx.conf upstream (nginx.conf unchanged). */
+export interface BalancerChoiceConfig {
+  readonly upstream: string;
+  readonly method: string;
+  readonly loc: SourceLoc;
+}
+
+/**
+ * `track INSTANCE TRACKER [weight N] [reverse];`: a VRRP instance of keepalived.conf follows a tracker
+ * a plugin publishes, with `track_script` weight semantics (keepalived.conf unchanged).
+ */
+export interface TrackChoiceConfig {
+  readonly instance: string;
+  readonly tracker: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+  readonly loc: SourceLoc;
+}
+
 /** How the daemon logs. */
 export interface LogConfig {
   readonly format: 'text' | 'json';
@@ -35,6 +57,14 @@ export interface TandemConfig {
   readonly nginxFile?: string;
   readonly admin?: AdminConfig;
   readonly plugins: readonly string[];
+  /** Where tandem.conf named each plugin path (absent for `--plugin`), for located load errors. */
+  readonly pluginLocs?: Readonly<Record<string, SourceLoc>>;
+  /** Top-level tandem.conf directives Tandem does not own: each must belong to a loaded plugin. */
+  readonly extensions?: readonly Directive[];
+  /** Plugin balancing methods chosen for nginx.conf upstreams. */
+  readonly balancers?: readonly BalancerChoiceConfig[];
+  /** Plugin trackers followed by keepalived.conf VRRP instances. */
+  readonly tracks?: readonly TrackChoiceConfig[];
   readonly metrics: MetricsConfig;
   readonly log: LogConfig;
   readonly pidFile?: string;

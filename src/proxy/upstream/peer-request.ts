@@ -125,6 +125,7 @@ export class PeerRequest {
     if (this.set.single) {
       p.conns--;
       this.tries = 0;
+      this.upstream.strategy.release?.(this, p, outcome);
       return false;
     }
     let disabled = false;
@@ -143,6 +144,7 @@ export class PeerRequest {
     }
     p.conns--;
     if (this.tries > 0) this.tries--;
+    this.upstream.strategy.release?.(this, p, outcome);
     return disabled;
   }
 }

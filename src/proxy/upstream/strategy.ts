@@ -1,5 +1,5 @@
 import type { Peer } from './peer.js';
-import type { PeerRequest } from './peer-request.js';
+import type { PeerOutcome, PeerRequest } from './peer-request.js';
 
 /** What a request offers the balancer; the proxy evaluates it once per request. */
 export interface PickInput {
@@ -30,4 +30,10 @@ export interface Strategy {
    * Allocates nothing.
    */
   pick(req: PeerRequest): Peer | undefined;
+  /**
+   * Optional: told when an attempt on `peer` ends (from {@link PeerRequest.free}, after nginx's
+   * accounting): HTTP when the response is complete or the attempt failed, stream when the session
+   * ends. For strategies that learn from outcomes (latency, errors); the built-in ones need nothing.
+   */
+  release?(req: PeerRequest, peer: Peer, outcome: PeerOutcome): void;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ScriptCounter } from '../../../plugins/track-script/script-counter.js';
+import { ScriptCounter } from '../../../src/core/script-counter.js';
 import { shellCommand } from '../../../plugins/track-script/script-tracker.js';
 
 /** Feeds results (1 = success) and returns the runs (1-based) where keepalived logs, with direction. */

@@ -48,7 +48,7 @@ export function upstreamParamsOf(u: NginxUpstreamConfig): UpstreamParams {
         : undefined;
   return {
     name: u.name,
-    method: b.method,
+    method: u.pluginMethod ?? b.method,
     ...(options === undefined ? {} : { options }),
     servers: u.servers.flatMap(serverParamsOf),
   };

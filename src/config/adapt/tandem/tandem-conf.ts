@@ -4,6 +4,9 @@ import type { Directive, Word } from '../../directive.js';
 import type { AdminConfig, DumpConfig, LogConfig, MetricsConfig, TandemConfig } from '../../model/tandem.js';
 import { adminListenProblem } from '../../../admin/listen-policy.js';
 import { parseHostPort } from './host-port.js';
+import { adaptBalancerChoice, adaptTrackChoice, isExtensionName } from './plugin-directives.js';
+import type { SourceLoc } from '../../source-loc.js';
+import type { BalancerChoiceConfig, TrackChoiceConfig } from '../../model/tandem.js';
 
 /** Defaults for everything tandem.conf may say: all metric families on, keepalived-style text logs. */
 export const defaultTandemConfig: TandemConfig = {
@@ -128,6 +131,10 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
   const out: Diagnostic[] = [];
   const c: Mutable<TandemConfig> = { ...defaultTandemConfig, plugins: [] };
   const plugins: string[] = [];
+  const pluginLocs: Record<string, SourceLoc> = {};
+  const extensions: Directive[] = [];
+  const balancers: BalancerChoiceConfig[] = [];
+  const tracks: TrackChoiceConfig[] = [];
   const path = (w: Word) => resolve(dirname(w.loc.file), w.text);
   const seen = new Map<string, Directive>();
   for (const d of directives) {
@@ -154,9 +161,32 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
       case 'plugin':
         {
           const w = oneArg(d, out);
-          if (w !== undefined) plugins.push(path(w));
+          if (w !== undefined) {
+            plugins.push(path(w));
+            pluginLocs[path(w)] = w.loc;
+          }
         }
         break;
+      case 'balancer': {
+        const b = adaptBalancerChoice(d, out);
+        if (b === undefined) break;
+        if (balancers.some((x) => x.upstream === b.upstream))
+          out.push(
+            configError('TANDEM_CONFIG_DUPLICATE', `balancer for "${b.upstream}" is duplicate`, d.loc),
+          );
+        else balancers.push(b);
+        break;
+      }
+      case 'track': {
+        const t = adaptTrackChoice(d, out);
+        if (t === undefined) break;
+        if (tracks.some((x) => x.instance === t.instance && x.tracker === t.tracker))
+          out.push(
+            configError('TANDEM_CONFIG_DUPLICATE', `track ${t.instance} ${t.tracker} is duplicate`, d.loc),
+          );
+        else tracks.push(t);
+        break;
+      }
       case 'pid':
         {
           const w = oneArg(d, out);
@@ -184,7 +214,9 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
         c.log = adaptLog(d, out);
         break;
       default:
-        out.push(configError('TANDEM_CONFIG_UNKNOWN', `unknown directive "${d.name}"`, d.loc));
+        // Possibly a loaded plugin's own directive: the plugin check decides once plugins are in.
+        if (isExtensionName(d.name)) extensions.push(d);
+        else out.push(configError('TANDEM_CONFIG_UNKNOWN', `unknown directive "${d.name}"`, d.loc));
     }
   }
   if (c.admin?.token !== undefined && c.admin.token.length < 16) {
@@ -197,5 +229,9 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
     );
   }
   c.plugins = plugins;
+  if (plugins.length > 0) c.pluginLocs = pluginLocs;
+  if (extensions.length > 0) c.extensions = extensions;
+  if (balancers.length > 0) c.balancers = balancers;
+  if (tracks.length > 0) c.tracks = tracks;
   return { value: c, diagnostics: out };
 }
