@@ -326,6 +326,7 @@ export type {
   NextUpstreamDecision as HttpNextUpstreamDecision,
   PeerLease,
   PeerOutcome as LeaseOutcome,
+  LeasePhase,
   PickRequest,
   PickSession,
   ProxyPassParams,

@@ -105,14 +105,20 @@ export interface KeepaliveParams {
 /** How a failed attempt is reported to the peer state (nginx `ngx_peer_connection` free states). */
 export type PeerOutcome = 'ok' | 'failed' | 'next';
 
+/** Where an attempt was when its peer was released (nginx's log action: connecting, sending, reading). */
+export type LeasePhase = 'connecting' | 'sending' | 'reading';
+
 /** One chosen peer for one attempt; release exactly once when the attempt ends. */
 export interface PeerLease {
   readonly host: string;
   readonly port: number;
   /** The peer's `server` text (`127.0.0.1:8081`), for `$upstream_addr` and log lines. */
   readonly name: string;
-  /** nginx `free_rr`: `failed` counts towards max_fails, `next` is a 403/404 retry, `ok` anything else. */
-  release(outcome: PeerOutcome): void;
+  /**
+   * nginx `free_rr`: `failed` counts towards max_fails, `next` is a 403/404 retry, `ok` anything else.
+   * `phase` is where the attempt was, for the "temporarily disabled" warning's `while ...` context.
+   */
+  release(outcome: PeerOutcome, phase?: LeasePhase): void;
 }
 
 /** What the balancer gets to see of the request (for ip_hash / hash keys). */
