@@ -202,8 +202,16 @@ export const CASES: readonly E2eCase[] = [
   {
     name: 'nubudget',
     upstream: ['server {a} max_fails=0;', 'server {b} max_fails=0;', 'server {c} max_fails=0;'],
-    location: ['proxy_read_timeout 400ms;', 'proxy_next_upstream_timeout 700ms;'],
+    // Attempts end at ~600 ms (< 900: retried) and ~1200 ms (spent): 300 ms margins either way.
+    location: ['proxy_read_timeout 600ms;', 'proxy_next_upstream_timeout 900ms;'],
     steps: get(1, 'all=stall'),
+  },
+  // Upstream keep-alive does not change selection (reference §1.8); connections are reused.
+  {
+    name: 'keepalive',
+    upstream: ['server {a};', 'server {b} weight=2;', 'keepalive 2;'],
+    location: ['proxy_http_version 1.1;', 'proxy_set_header Connection "";'],
+    steps: [...get(6), ...get(1, 'b=close'), ...get(5)],
   },
   // ip_hash over 200 client addresses, and with a down peer.
   {

@@ -61,12 +61,14 @@ describe('Tandem daemon and the real nginx on one nginx.conf', { skip: skipWitho
     b.reset();
     const engine = await start();
     let result: Awaited<ReturnType<typeof driveAll>>;
+    let logs: Awaited<ReturnType<Engine['stop']>>;
     try {
       result = await driveAll(CASES, port, b);
     } finally {
       b.reset();
+      // Stopped by pid also when the drive failed, so no engine outlives the test.
+      logs = await engine.stop();
     }
-    const logs = await engine.stop();
     const seen = new Map<number, Seen>();
     const byCase = new Map<string, Seen[]>();
     for (const s of result.sent) {
