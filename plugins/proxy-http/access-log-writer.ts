@@ -115,7 +115,7 @@ export function openAccessLogs(configs: readonly NginxAccessLogConfig[], log: Lo
     const { line, missing } = compileLogFormat(c.format, c.escape);
     if (missing.length > 0)
       log.warn(`access_log ${c.path}: ${missing.join(', ')} not available in Tandem, logged as "-"`);
-    let out: NodeJS.WritableStream | undefined = c.path === 'stderr' ? process.stderr : streams.get(c.path);
+    let out: NodeJS.WritableStream | undefined = streams.get(c.path);
     if (out === undefined) {
       const s = createWriteStream(c.path, { flags: 'a' });
       let reported = false;

@@ -209,7 +209,7 @@ export interface NginxHttpServerConfig {
 
 /** One http-level `access_log PATH [FORMAT]` with the `log_format` it names (ngx_http_log_module). */
 export interface NginxAccessLogConfig {
-  /** The file, absolute (a relative path is resolved against nginx's prefix), or `stderr`. */
+  /** The file, absolute (a relative path is resolved against nginx's prefix `/usr/share/nginx`). */
   readonly path: string;
   /** The format's name; `combined` (predefined) when the directive names none. */
   readonly formatName: string;

@@ -43,7 +43,8 @@ export function adaptAccessLogs(children: readonly Directive[]): NginxAccessLogC
     const formatName = d.args[1]?.text ?? 'combined';
     const format = formats.get(formatName);
     if (format === undefined) continue; // nginx -t: unknown log format (reported by LogChecks)
-    const path = target === 'stderr' || isAbsolute(target) ? target : join(NGINX_PREFIX, target);
+    // nginx `ngx_conf_open_file`: every target is a file, a relative one under the prefix.
+    const path = isAbsolute(target) ? target : join(NGINX_PREFIX, target);
     out.push({ path, formatName, format: format.text, escape: format.escape, loc: d.loc });
   }
   return out.length > 0 ? out : undefined;
