@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
+  createNextUpstreamDecider,
   defaultNextUpstream,
   decideNextUpstream,
   failureKindOfStatus,
@@ -175,5 +177,54 @@ describe('finishAttempt', () => {
       'upstream prematurely closed connection while reading response header from upstream',
     );
     assert.equal(upstream.primary.peers[0]!.fails, 1);
+  });
+});
+
+describe('one rule for the data path and the balancer simulation', () => {
+  it('createNextUpstreamDecider (tries in nginx order) and decideNextUpstream (tries before the free) agree', () => {
+    const kinds = [
+      'error',
+      'timeout',
+      'invalid_header',
+      'http_500',
+      'http_502',
+      'http_503',
+      'http_504',
+      'http_403',
+      'http_404',
+      'http_429',
+    ] as const;
+    const conds = [...kinds, 'non_idempotent', 'off'] as const;
+    fc.assert(
+      fc.property(
+        fc.subarray([...conds]),
+        fc.constantFrom(...kinds),
+        fc.constantFrom('GET', 'POST', 'PATCH', 'PUT'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.nat(5),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 300 }),
+        (conditions, kind, method, requestSent, unbuffered, tries, single, elapsed) => {
+          const params = { conditions, tries: 0, timeoutMs: 200 };
+          const failure = { kind, method, requestSent, bodyUnbuffered: unbuffered, elapsed };
+          const d = decideNextUpstream(nextUpstreamMask(conditions), params, failure, tries, single);
+          const status = kind.startsWith('http_');
+          // The data path reads tries before the free for statuses and after it for transport failures.
+          const after = single ? 0 : Math.max(0, tries - 1);
+          const v = createNextUpstreamDecider(params)({
+            failure: kind,
+            status: status ? Number(kind.slice(5)) : undefined,
+            method,
+            attempt: 1,
+            elapsedMs: elapsed,
+            triesLeft: status ? tries : after,
+            requestSent,
+            replayable: !(requestSent && unbuffered),
+          });
+          assert.equal(v, d.retry ? 'retry' : d.passThrough ? 'pass' : 'fail');
+        },
+      ),
+    );
   });
 });
