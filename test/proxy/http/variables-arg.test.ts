@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { variableGetter, type RequestVars } from '../../../src/proxy/http/variables.js';
 
 const vars = (args: string): RequestVars => ({
-  req: {} as IncomingMessage,
+  req: new IncomingMessage(new Socket()),
   host: 'h',
   uri: '/',
   args,
