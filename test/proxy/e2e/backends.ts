@@ -36,6 +36,11 @@ export class E2eBackends {
   readonly #held: ServerResponse[] = [];
   readonly #stalled = new Set<Socket>();
   #waiters: (() => void)[] = [];
+  /**
+   * The request head each attempt brought, keyed `BACKEND REQ-ID` (request line and header lines
+   * as received), so the headers the backends receive can be compared between the engines.
+   */
+  readonly heads = new Map<string, string>();
 
   /** Starts the live backends and reserves a refusing port for each dead one. */
   static async start(live: readonly string[], dead: readonly string[]): Promise<E2eBackends> {
@@ -67,6 +72,7 @@ export class E2eBackends {
     for (const s of this.#stalled) s.destroy();
     this.#stalled.clear();
     this.#counts.clear();
+    this.heads.clear();
   }
 
   async stop(): Promise<void> {
@@ -88,6 +94,10 @@ export class E2eBackends {
     const n = (this.#counts.get(key) ?? 0) + 1;
     this.#counts.set(key, n);
     const action = actionOf(url.searchParams, id, n);
+    const lines = [`${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2)
+      lines.push(`${req.rawHeaders[i] ?? ''}: ${req.rawHeaders[i + 1] ?? ''}`);
+    this.heads.set(`${id} ${String(req.headers['x-req'])}`, lines.join('\n'));
     req.resume();
     res.setHeader('x-backend', id);
     if (action === 'close') req.socket.destroy();
