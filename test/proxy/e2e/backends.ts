@@ -11,17 +11,18 @@ import { closedPort } from '../../helpers/ports.js';
  *   upstream.t `/close`), answer the others;
  * - `hang`: hold the request until the driver releases it (then 200);
  * - `stall`: never answer (the proxy's read timeout fires);
- * - `bad`: answer a head with a NUL in a header name (nginx: `upstream sent invalid header`).
+ * - `bad`: answer a head with a NUL in a header name (nginx: `upstream sent invalid header`);
+ * - `ctl`: answer 200 with a control character in a header value (nginx passes it on).
  * `all=ACTION` applies to every backend not named.
  */
-type Action = number | 'ok' | 'close' | 'hang' | 'stall' | 'bad';
+type Action = number | 'ok' | 'close' | 'hang' | 'stall' | 'bad' | 'ctl';
 
 function actionOf(query: URLSearchParams, id: string, n: number): Action {
   const a = query.get(id) ?? query.get('all') ?? 'ok';
   const every = /^close(\d+)$/.exec(a);
   if (every !== null) return n % Number(every[1]) === 0 ? 'close' : 'ok';
   if (/^\d{3}$/.test(a)) return Number(a);
-  return a === 'close' || a === 'hang' || a === 'stall' || a === 'bad' ? a : 'ok';
+  return a === 'close' || a === 'hang' || a === 'stall' || a === 'bad' || a === 'ctl' ? a : 'ok';
 }
 
 /**
@@ -102,6 +103,10 @@ export class E2eBackends {
     res.setHeader('x-backend', id);
     if (action === 'close') req.socket.destroy();
     else if (action === 'stall') this.#stalled.add(req.socket);
+    else if (action === 'ctl')
+      req.socket.end(
+        `HTTP/1.1 200 OK\r\nX-Backend: ${id}\r\nX-Ctl: a\x01b\r\nContent-Length: 1\r\n\r\n${id}`,
+      );
     else if (action === 'bad') req.socket.end('HTTP/1.1 200 OK\r\nX-A\0: b\r\nContent-Length: 0\r\n\r\n');
     else if (action === 'hang') {
       this.#held.push(res);

@@ -30,6 +30,8 @@ export interface E2eCase {
   readonly steps: readonly Step[];
   /** `random`: nginx seeds random() per worker, so only invariants are compared (reference §1.7). */
   readonly compare?: Compare;
+  /** A known difference from nginx, still run and reported as a todo until it is fixed. */
+  readonly todo?: string;
 }
 
 export const LIVE = ['a', 'b', 'c', 'd'];
@@ -120,6 +122,12 @@ export const CASES: readonly E2eCase[] = [
     upstream: ['server {a} max_fails=0;', 'server {b} max_fails=0;'],
     location: ['proxy_next_upstream error invalid_header;'],
     steps: [...get(2, 'a=bad'), ...get(1, 'all=bad')],
+  },
+  {
+    name: 'ctlheader',
+    upstream: ['server {a} max_fails=0;', 'server {b} max_fails=0;'],
+    steps: [...get(1, 'a=ctl'), ...get(2)],
+    todo: 'Node refuses a control character in a response header value that nginx passes on (Tandem answers 502)',
   },
   { name: 'nuinvalid0', upstream: ['server {a};', 'server {b};'], steps: [...get(1, 'a=bad'), ...get(3)] },
   {

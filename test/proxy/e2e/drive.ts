@@ -32,6 +32,8 @@ function send(port: number, id: number, path: string, method: string, from: stri
         method,
         localAddress: from,
         agent: false,
+        // Read what nginx relays verbatim (a control character in a header value) instead of failing.
+        insecureHTTPParser: true,
         headers: { 'x-req': String(id), ...(body === undefined ? {} : { 'content-length': body.length }) },
       },
       (res) => {

@@ -5,11 +5,26 @@ import { startDaemon } from '../../helpers/daemon.js';
 import { canConnect } from '../../helpers/nginx-process.js';
 import { parseErrorLog } from '../upstream/differential/real.js';
 
+/** An upstream error-log line as `[level] message`, with the request it was logged for, if named. */
+export interface ErrorLine {
+  readonly line: string;
+  readonly request: string | undefined;
+}
+
 /** One engine running the differential's nginx.conf: its logs once stopped. */
 export interface Engine {
   readonly name: 'nginx' | 'tandem';
-  /** Stops it (by pid) and returns its access-log text and `[level] message` error lines. */
-  stop(): Promise<{ accessLog: string; errors: string[] }>;
+  /** Stops it (by pid) and returns its access-log text and upstream error lines. */
+  stop(): Promise<{ accessLog: string; errors: ErrorLine[] }>;
+}
+
+/** nginx's error log as lines, each with its `request: "..."` field. */
+function nginxErrors(text: string): ErrorLine[] {
+  const lines = text.split('\n').filter((l) => / \[(warn|error)\] /.test(l));
+  return parseErrorLog(lines.join('\n')).map((line, i) => ({
+    line,
+    request: /, request: "([^"]*)"/.exec(lines[i] ?? '')?.[1],
+  }));
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +60,7 @@ export async function startNginxEngine(conf: string, dir: string): Promise<Engin
     }
     return {
       accessLog: takeLog(dir, 'access.log', 'nginx'),
-      errors: parseErrorLog(takeLog(dir, 'error.log', 'nginx')),
+      errors: nginxErrors(takeLog(dir, 'error.log', 'nginx')),
     };
   };
   for (let i = 0; i < 200 && !state.dead; i++) {
@@ -57,14 +72,14 @@ export async function startNginxEngine(conf: string, dir: string): Promise<Engin
 }
 
 /** Tandem's warn/error records as `[level] message`, without the fields nginx prints as `, upstream: ...`. */
-function tandemErrors(output: string): string[] {
-  const out: string[] = [];
+function tandemErrors(output: string): ErrorLine[] {
+  const out: ErrorLine[] = [];
   for (const line of output.split('\n')) {
     if (!line.startsWith('{')) continue;
-    const r = JSON.parse(line) as { level?: number; msg?: string };
+    const r = JSON.parse(line) as { level?: number; msg?: string; request?: string };
     const level = r.level === 40 ? 'warn' : r.level === 50 ? 'error' : undefined;
     if (level === undefined || !(r.msg ?? '').includes('upstream')) continue;
-    out.push(`[${level}] ${(r.msg ?? '').replace(/, upstream: .*$/, '')}`);
+    out.push({ line: `[${level}] ${(r.msg ?? '').replace(/, upstream: .*$/, '')}`, request: r.request });
   }
   return out;
 }

@@ -18,11 +18,11 @@ import { E2eBackends } from './backends.js';
 import { CASES, DEAD, LIVE, type E2eCase } from './cases.js';
 import { e2eConf } from './conf.js';
 import { driveAll, joinAccessLog, type Seen } from './drive.js';
-import { startNginxEngine, startTandemEngine, type Engine } from './engines.js';
+import { startNginxEngine, startTandemEngine, type Engine, type ErrorLine } from './engines.js';
 
 interface Run {
   readonly byCase: Map<string, Seen[]>;
-  readonly errors: string[];
+  readonly errors: ErrorLine[];
   /** The request heads the backends received, by `BACKEND REQ-ID`. */
   readonly heads: Map<string, string>;
 }
@@ -116,7 +116,8 @@ describe('Tandem daemon and the real nginx on one nginx.conf', { skip: skipWitho
   });
 
   for (const c of CASES) {
-    it(`${c.name}: ${c.compare === 'random' ? 'the same invariants' : 'the same backends, statuses, pages and retry chains'}`, () => {
+    const title = `${c.name}: ${c.compare === 'random' ? 'the same invariants' : 'the same backends, statuses, pages and retry chains'}`;
+    it(title, c.todo === undefined ? {} : { todo: c.todo }, () => {
       const n = runs.get('nginx')?.byCase.get(c.name) ?? [];
       const t = runs.get('tandem')?.byCase.get(c.name) ?? [];
       assert.equal(n.length, c.steps.filter((s) => !('pause' in s) && !('release' in s)).length);
@@ -139,6 +140,12 @@ describe('Tandem daemon and the real nginx on one nginx.conf', { skip: skipWitho
   });
 
   it('logs the same upstream error lines, in the same order', () => {
-    assert.deepEqual(runs.get('tandem')?.errors, runs.get('nginx')?.errors);
+    // Lines for a known difference's requests are left out (that case is a todo).
+    const todo = CASES.filter((c) => c.todo !== undefined).map((c) => ` /${c.name}/`);
+    const lines = (engine: 'nginx' | 'tandem') =>
+      (runs.get(engine)?.errors ?? [])
+        .filter((e) => !todo.some((t) => e.request?.includes(t) === true))
+        .map((e) => e.line);
+    assert.deepEqual(lines('tandem'), lines('nginx'));
   });
 });
