@@ -17,12 +17,24 @@ function requestUri(request: string): string {
   return request.slice(request.indexOf(' ') + 1, request.lastIndexOf(' '));
 }
 
+/** `$remote_user`: the user of a Basic Authorization header (nginx decodes it with or without auth_basic). */
+function remoteUser(e: AccessEntry): string | undefined {
+  const auth = e.headers.authorization;
+  if (auth === undefined || !/^basic /i.test(auth)) return undefined;
+  const plain = Buffer.from(auth.slice(6).trim(), 'base64').toString('latin1');
+  const colon = plain.indexOf(':');
+  return colon < 0 ? undefined : plain.slice(0, colon);
+}
+
 /** The variables an access line can show: those of {@link AccessEntry}, the clock and `$http_*`. */
 const GETTERS: Readonly<Record<string, Getter>> = {
   remote_addr: (e) => e.remoteAddr,
   request: (e) => e.request,
   request_method: (e) => e.request.slice(0, e.request.indexOf(' ')),
   request_uri: (e) => requestUri(e.request),
+  server_protocol: (e) => e.request.slice(e.request.lastIndexOf(' ') + 1),
+  remote_user: remoteUser,
+  pid: () => String(process.pid),
   status: (e) => String(e.status),
   upstream_addr: (e) => (e.upstreamAddr === '' ? undefined : e.upstreamAddr),
   upstream_status: (e) => (e.upstreamStatus === '' ? undefined : e.upstreamStatus),

@@ -37,6 +37,13 @@ describe('access_log lines in the log_format (ngx_http_log_module)', () => {
     assert.equal(compileLogFormat('$http_user_agent', 'none').line(entry, now), 'say "hi"\u0001\n');
   });
 
+  it('writes $remote_user from a Basic Authorization header, "-" without one', () => {
+    const f = compileLogFormat('$remote_user $server_protocol', 'default');
+    const auth = `Basic ${Buffer.from('ann:secret').toString('base64')}`;
+    assert.equal(f.line({ ...entry, headers: { authorization: auth } }, now), 'ann HTTP/1.1\n');
+    assert.equal(f.line(entry, now), '- HTTP/1.1\n');
+  });
+
   it('writes $msec, $request_uri and $request_method', () => {
     const f = compileLogFormat('$msec $request_method $request_uri', 'default');
     assert.equal(f.line(entry, now), '1795222923.456 GET /a/?k=1\n');
