@@ -221,6 +221,18 @@ export const CASES: readonly E2eCase[] = [
     location: ['proxy_http_version 1.1;', 'proxy_set_header Connection "";'],
     steps: [...get(6), ...get(1, 'b=close'), ...get(5)],
   },
+  // The usual proxy_set_header lines: the heads the backends receive are compared too.
+  {
+    name: 'setheaders',
+    upstream: ['server {a};', 'server {b};'],
+    location: [
+      'proxy_set_header Host $host;',
+      'proxy_set_header X-Real-IP $remote_addr;',
+      'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+      'proxy_set_header X-Key $arg_k;',
+    ],
+    steps: [{ from: '127.9.8.7', q: 'k=1' }, { from: '127.1.2.3' }, { q: 'k=x&a=500' }],
+  },
   // ip_hash over 200 client addresses, and with a down peer.
   {
     name: 'iphash',
