@@ -80,24 +80,32 @@ export {
 export { ipHashBytes, ipHashBytesInto, ipv6Bytes } from './proxy/upstream/client-address.js';
 export type { StrategyDeps } from './core/plugin.js';
 export {
-  NEXT_UPSTREAM_DEFAULTS,
+  createNextUpstreamDecider,
+  defaultNextUpstream,
+  failureKindOfStatus,
+  isStatusFailure,
+  nextUpstreamMask,
+  nextUpstreamVerdict,
+  retryOutcome,
+  type FailureKind,
+  type NextUpstreamCondition,
+  type NextUpstreamFacts,
+  type NextUpstreamParams,
+  type NextUpstreamVerdict,
+} from './proxy/next-upstream.js';
+export {
   NO_LIVE_UPSTREAMS,
   decideNextUpstream,
-  failureKindOfStatus,
   finishAttempt,
-  nextUpstreamMask,
   phaseContext,
   upstreamErrorLine,
   type AttemptFailure,
   type AttemptResult,
   type ErrorCause,
-  type FailureKind,
-  type NextUpstreamCondition,
-  type NextUpstreamConfig,
   type NextUpstreamDecision,
   type UpstreamLogLine,
   type UpstreamPhase,
-} from './proxy/next-upstream.js';
+} from './proxy/next-upstream-attempt.js';
 // The built-in strategy plugins (they import this barrel; these re-exports are live bindings only).
 export { roundRobin, roundRobinPlugin } from '../plugins/balancer-round-robin/index.js';
 export { ipHash, ipHashPlugin } from '../plugins/balancer-ip-hash/index.js';
@@ -301,7 +309,6 @@ export { HttpProxy, proxyHostOf, type BoundAddress } from './proxy/http/http-pro
 export type { HttpProxyOptions } from './proxy/http/compile.js';
 export type { AccessEntry, AccessLogSink } from './proxy/http/access-log.js';
 export { KeepalivePool, keepaliveParams } from './proxy/http/keepalive-pool.js';
-export { createNextUpstreamDecider, defaultNextUpstream } from './proxy/http/next-upstream.js';
 export { defaultSignature, errorPage, reasonPhrases } from './proxy/http/error-pages.js';
 export { LocationMatcher, type MatchableLocation } from './proxy/http/location-match.js';
 export { VirtualHosts, normalizeHost } from './proxy/http/server-name.js';
@@ -317,9 +324,9 @@ export type {
   NextUpstreamCondition as HttpNextUpstreamCondition,
   NextUpstreamContext,
   NextUpstreamDecision as HttpNextUpstreamDecision,
-  NextUpstreamParams,
   PeerLease,
   PeerOutcome as LeaseOutcome,
+  LeasePhase,
   PickRequest,
   PickSession,
   ProxyPassParams,

@@ -20,6 +20,7 @@ import {
   type Upstream,
   type UpstreamPicker,
 } from '../../src/index.js';
+import { openAccessLogs, type AccessLogs } from './access-log-writer.js';
 import { upstreamPicker, type KeepaliveOf } from './picker.js';
 import { httpServerParams } from './server-params.js';
 
@@ -29,6 +30,8 @@ const GRACE_MS = 30_000;
 interface Built {
   readonly proxy: HttpProxy;
   readonly upstreams: Map<string, Upstream>;
+  /** The http-level `access_log` files, if any. */
+  readonly logs: AccessLogs | undefined;
 }
 
 /** Builds the proxy and every upstream runtime for one http block; errors are located diagnostics. */
@@ -79,6 +82,7 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
   for (const [name, u] of upstreams)
     for (const p of u.peers()) byAddress.set(p.address, metrics.upstreamPeer(name, p.name));
   const frontend = metrics.frontend('http', 'http');
+  const logs = http.accessLogs === undefined ? undefined : openAccessLogs(http.accessLogs, ctx.log);
   const { proxy, diagnostics } = HttpProxy.create({
     servers: httpServerParams(http),
     pickerFor: (target) => pickers.get(target.upstream),
@@ -93,6 +97,7 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
       },
     },
     accessLog: (entry) => {
+      logs?.write(entry);
       frontend.request();
       frontend.response(entry.status);
       if (entry.upstreamAddr === '' || entry.upstreamAddr === '-') return;
@@ -111,7 +116,7 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
     },
   });
   for (const d of diagnostics) ctx.log.warn(formatDiagnostic(d));
-  return { proxy, upstreams };
+  return { proxy, upstreams, logs };
 }
 
 /** The `proxy.http` service plugin. */
@@ -131,7 +136,10 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
     const service = {
       async start() {
         const next = build(ctx, http);
-        await next.proxy.listen();
+        await next.proxy.listen().catch((e: unknown) => {
+          next.logs?.close();
+          throw e;
+        });
         current = next;
       },
       // In place: the new proxy takes over the listening sockets, so no connection is refused;
@@ -139,14 +147,19 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
       async reload(nextHttp: NginxHttpConfig) {
         const next = build(ctx, nextHttp);
         const old = current;
-        await next.proxy.listen(old?.proxy);
+        await next.proxy.listen(old?.proxy).catch((e: unknown) => {
+          next.logs?.close();
+          throw e;
+        });
         current = next;
-        if (old !== undefined) void old.proxy.close(GRACE_MS);
+        // The old configuration's requests keep logging to its files until they finish.
+        if (old !== undefined) void old.proxy.close(GRACE_MS).then(() => old.logs?.close());
         return true;
       },
       async stop(signal: AbortSignal) {
         const grace = signal.aborted ? 0 : GRACE_MS;
         await current?.proxy.close(grace);
+        current?.logs?.close();
         current = undefined;
       },
       proxyStatus() {

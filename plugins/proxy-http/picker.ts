@@ -1,3 +1,4 @@
+import { phaseContext } from '../../src/index.js';
 import type {
   Logger,
   Metrics,
@@ -62,14 +63,13 @@ export function upstreamPicker(
             host,
             port: Number(peer.address.slice(colon + 1)),
             name: peer.address,
-            release(outcome) {
+            release(outcome, phase) {
               if (released) return;
               released = true;
               if (outcome === 'failed') metrics.failed();
               if (pr.free(outcome)) {
-                deps.log.warn(
-                  `upstream server temporarily disabled while connecting to upstream, upstream: "${peer.address}"`,
-                );
+                const context = phaseContext(phase ?? 'connecting');
+                deps.log.warn(`upstream server temporarily disabled ${context}, upstream: "${peer.address}"`);
               }
             },
           };

@@ -1,11 +1,13 @@
 /**
- * The pure decision of `proxy_next_upstream` (nginx `ngx_http_upstream_next` and
- * `ngx_http_upstream_test_next`, reference §2): after an attempt fails, whether the peer is freed as
- * failed (counts toward max_fails), whether another peer is tried, and what the client gets.
+ * nginx's `proxy_next_upstream` rules, in one place for every user: the HTTP data path (through
+ * {@link createNextUpstreamDecider}) and the pure balancer loop of the differential simulation
+ * (through {@link decideNextUpstream} / `finishAttempt`). The rule itself is
+ * {@link nextUpstreamVerdict}: nginx `ngx_http_upstream_test_next` for statuses and
+ * `ngx_http_upstream_next` for transport failures (reference/nginx.md §2).
  */
-import type { PeerOutcome, PeerRequest } from './upstream/peer-request.js';
+import type { PeerOutcome } from './upstream/peer-request.js';
 
-/** A `proxy_next_upstream` (also `fastcgi_`, `grpc_`...) condition as written. */
+/** A `proxy_next_upstream` (also `fastcgi_`, `grpc_`...) condition as written (nginx 1.22 spelling). */
 export type NextUpstreamCondition =
   | 'error'
   | 'timeout'
@@ -20,14 +22,8 @@ export type NextUpstreamCondition =
   | 'non_idempotent'
   | 'off';
 
-/** How one attempt failed: a socket error, a timeout, a bad header, or a status nginx can retry on. */
+/** How one attempt failed (nginx `NGX_HTTP_UPSTREAM_FT_*`): a socket error, a timeout, a bad header, or a status. */
 export type FailureKind = Exclude<NextUpstreamCondition, 'non_idempotent' | 'off'>;
-
-/** Where the attempt was when it failed, for nginx's `while ...` log context. */
-export type UpstreamPhase = 'connecting' | 'sending' | 'reading';
-
-/** What caused an `error`, for the exact log wording. */
-export type ErrorCause = 'refused' | 'reset' | 'closed' | 'broken_pipe' | 'unreachable';
 
 const BITS: Readonly<Record<NextUpstreamCondition, number>> = {
   error: 0x2,
@@ -44,21 +40,21 @@ const BITS: Readonly<Record<NextUpstreamCondition, number>> = {
   off: 0,
 };
 
-/** `proxy_next_upstream`, `_tries` and `_timeout` of one location. */
-export interface NextUpstreamConfig {
+/** `proxy_next_upstream`, `proxy_next_upstream_tries` and `proxy_next_upstream_timeout` of one location. */
+export interface NextUpstreamParams {
   /** The listed conditions; nginx's default is `error timeout`; `off` anywhere disables retries. */
   readonly conditions: readonly NextUpstreamCondition[];
-  /** `proxy_next_upstream_tries`; 0 = unlimited. */
+  /** `proxy_next_upstream_tries`; 0 = unlimited (the default). */
   readonly tries: number;
-  /** `proxy_next_upstream_timeout` in ms from the first attempt; 0 = unlimited. */
-  readonly timeout: number;
+  /** `proxy_next_upstream_timeout` in ms, measured from the first connect attempt; 0 = unlimited. */
+  readonly timeoutMs: number;
 }
 
-/** nginx's defaults: `error timeout`, no tries cap, no time limit. */
-export const NEXT_UPSTREAM_DEFAULTS: NextUpstreamConfig = {
+/** nginx 1.22's defaults: `proxy_next_upstream error timeout`, no tries cap, no time limit. */
+export const defaultNextUpstream: NextUpstreamParams = {
   conditions: ['error', 'timeout'],
   tries: 0,
-  timeout: 0,
+  timeoutMs: 0,
 };
 
 /** Compiles the conditions to nginx's bit mask (`off` clears everything, as the proxy module's merge). */
@@ -85,166 +81,97 @@ export function failureKindOfStatus(status: number): FailureKind | undefined {
   }
 }
 
-/** One failed attempt as the proxy saw it. */
-export interface AttemptFailure {
+/** Whether a failure kind is an upstream status (`http_*`) rather than a transport failure. */
+export function isStatusFailure(kind: FailureKind): boolean {
+  return kind.startsWith('http_');
+}
+
+/**
+ * How a retried attempt frees its peer (nginx `ngx_http_upstream_next`): 403 and 404 as NEXT (never
+ * counted toward max_fails), everything else as FAILED.
+ */
+export function retryOutcome(kind: FailureKind): PeerOutcome {
+  return kind === 'http_403' || kind === 'http_404' ? 'next' : 'failed';
+}
+
+/** The facts of one failed attempt the rule looks at. */
+export interface NextUpstreamFacts {
   readonly kind: FailureKind;
   /** The client request method: POST, LOCK and PATCH are non-idempotent once the request was sent. */
   readonly method: string;
   /** Whether any of the request reached the upstream (nginx `u->request_sent`). */
   readonly requestSent: boolean;
-  /** The request body was streamed unbuffered (`proxy_request_buffering off`) and sent: no retry. */
-  readonly bodyUnbuffered?: boolean;
-  /** Milliseconds since the first attempt began, for `proxy_next_upstream_timeout`. */
-  readonly elapsed: number;
-  /** The attempt reused a cached keep-alive connection: an `error` earns one extra try (§1.8). */
-  readonly cached?: boolean;
-  readonly phase?: UpstreamPhase;
-  readonly cause?: ErrorCause;
-  /**
-   * For `invalid_header`: the parser's own nginx wording, e.g. `upstream sent no valid HTTP/1.0
-   * header` or `upstream sent invalid header: "X-A\x00..."` (default `upstream sent invalid header`).
-   */
-  readonly detail?: string;
+  /** False when a body streamed without buffering was (partly) sent: it cannot be sent again. */
+  readonly replayable: boolean;
+  /** Milliseconds since the first attempt began (nginx `u->peer.start_time`). */
+  readonly elapsedMs: number;
 }
 
-/** What nginx does with a failed attempt. */
-export interface NextUpstreamDecision {
-  /** Try another peer. */
-  readonly retry: boolean;
-  /** How the failed peer is freed: `failed` counts toward max_fails; `next` (403/404) does not. */
-  readonly outcome: PeerOutcome;
-  /** This attempt's `$upstream_status`, and the client's status when it is the last attempt. */
-  readonly status: number;
-  /** The upstream's own response goes to the client (an http_* status that is not retried). */
-  readonly passThrough: boolean;
-}
+/**
+ * `retry`: try the next peer; `fail`: answer 502/504 now; `pass`: send the upstream's own
+ * response to the client (http_* failures only).
+ */
+export type NextUpstreamVerdict = 'retry' | 'fail' | 'pass';
 
 const NON_IDEMPOTENT = new Set(['POST', 'LOCK', 'PATCH']);
 
 /**
- * Decides as nginx does. `triesLeft` is the request's `pc->tries` before the peer is freed and
- * `single` whether its set is the single-peer shortcut (freed with tries = 0). Statuses are retried
- * only with more than one try left and the condition listed, else passed through and freed as a
- * success; errors, timeouts and bad headers are always freed as failures and end in 502 / 504.
+ * THE next_upstream rule. `tries` is nginx's `u->peer.tries` where nginx reads it: for a status,
+ * before the peer is freed (`test_next` retries only with more than one try left, otherwise the
+ * response passes through and the peer is freed as a success); for a transport failure, after the
+ * peer was freed as failed (and after the extra try of a failed cached connection), so 0 tries left
+ * means 502/504. In both, the condition must be listed (with `non_idempotent` too for a sent POST,
+ * LOCK or PATCH), the body must be replayable and `proxy_next_upstream_timeout` not spent.
  */
-export function decideNextUpstream(
+export function nextUpstreamVerdict(
   mask: number,
-  conf: NextUpstreamConfig,
-  f: AttemptFailure,
-  triesLeft: number,
-  single: boolean,
-): NextUpstreamDecision {
+  timeoutMs: number,
+  f: NextUpstreamFacts,
+  tries: number,
+): NextUpstreamVerdict {
   let ft = BITS[f.kind];
   if (f.requestSent && NON_IDEMPOTENT.has(f.method)) ft |= BITS.non_idempotent;
-  const allowed =
-    (mask & ft) === ft &&
-    !(f.requestSent && f.bodyUnbuffered === true) &&
-    !(conf.timeout > 0 && f.elapsed >= conf.timeout);
-  const isStatus = f.kind.startsWith('http_');
-  if (isStatus) {
-    const status = Number(f.kind.slice(5));
-    if (!(triesLeft > 1 && allowed)) return { retry: false, outcome: 'ok', status, passThrough: true };
-    const outcome = f.kind === 'http_403' || f.kind === 'http_404' ? 'next' : 'failed';
-    return { retry: (single ? 0 : triesLeft - 1) > 0, outcome, status, passThrough: false };
-  }
-  let after = single ? 0 : Math.max(0, triesLeft - 1);
-  if (f.cached === true && f.kind === 'error') after++;
-  const status = f.kind === 'timeout' ? 504 : 502;
-  return { retry: after > 0 && allowed, outcome: 'failed', status, passThrough: false };
+  const allowed = (mask & ft) === ft && f.replayable && !(timeoutMs > 0 && f.elapsedMs >= timeoutMs);
+  if (isStatusFailure(f.kind)) return allowed && tries > 1 ? 'retry' : 'pass';
+  return allowed && tries > 0 ? 'retry' : 'fail';
 }
 
-/** An nginx error-log line (message and `while ...` context; the proxy appends client/request). */
-export interface UpstreamLogLine {
-  readonly level: 'warn' | 'error';
-  readonly message: string;
+/** The facts a data-path next-upstream decision is made from. */
+export interface NextUpstreamContext {
+  readonly failure: FailureKind;
+  /** The upstream's status for http_* failures, else undefined. */
+  readonly status: number | undefined;
+  readonly method: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Milliseconds since the first connect attempt. */
+  readonly elapsedMs: number;
+  /** The session's tries left: after release for transport failures, before it for http_* (nginx order). */
+  readonly triesLeft: number;
+  /** Whether any request byte reached the upstream on this attempt. */
+  readonly requestSent: boolean;
+  /** Whether the request body can be sent again (buffered, or nothing was consumed yet). */
+  readonly replayable: boolean;
 }
 
-/** The `while ...` context nginx appends for a phase. */
-export function phaseContext(phase: UpstreamPhase): string {
-  switch (phase) {
-    case 'connecting':
-      return 'while connecting to upstream';
-    case 'sending':
-      return 'while sending request to upstream';
-    case 'reading':
-      return 'while reading response header from upstream';
-  }
-}
+/** The pluggable next_upstream rule of the HTTP data path; {@link createNextUpstreamDecider} is nginx's. */
+export type DecideNext = (ctx: NextUpstreamContext) => NextUpstreamVerdict;
 
-/** The status and log line of nginx `NGX_BUSY`: every peer down, failed, full or tried. */
-export const NO_LIVE_UPSTREAMS: UpstreamLogLine & { readonly status: 502 } = {
-  level: 'error',
-  message: 'no live upstreams while connecting to upstream',
-  status: 502,
-};
-
-/** nginx's error line for a failed attempt, or undefined for statuses (nginx logs none). */
-export function upstreamErrorLine(f: AttemptFailure): UpstreamLogLine | undefined {
-  const phase = f.phase ?? (f.kind === 'error' ? 'connecting' : 'reading');
-  const ctx = phaseContext(phase);
-  switch (f.kind) {
-    case 'timeout':
-      return { level: 'error', message: `upstream timed out (110: Connection timed out) ${ctx}` };
-    case 'invalid_header':
-      return { level: 'error', message: `${f.detail ?? 'upstream sent invalid header'} ${ctx}` };
-    case 'error':
-      return { level: 'error', message: `${errorText(phase, f.cause)} ${ctx}` };
-    case 'http_500':
-    case 'http_502':
-    case 'http_503':
-    case 'http_504':
-    case 'http_403':
-    case 'http_404':
-    case 'http_429':
-      return undefined;
-  }
-}
-
-function errorText(phase: UpstreamPhase, cause: ErrorCause | undefined): string {
-  if (cause === 'closed') return 'upstream prematurely closed connection';
-  if (cause === 'unreachable') return `connect() failed (113: No route to host)`;
-  if (phase === 'connecting' || cause === 'refused') return 'connect() failed (111: Connection refused)';
-  if (cause === 'broken_pipe') return 'writev() failed (32: Broken pipe)';
-  return phase === 'sending'
-    ? 'writev() failed (104: Connection reset by peer)'
-    : 'recv() failed (104: Connection reset by peer)';
-}
-
-/** A decision applied to a request, with nginx's log lines in nginx's order. */
-export interface AttemptResult extends NextUpstreamDecision {
-  /** The failure disabled the peer (max_fails reached). */
-  readonly disabled: boolean;
-  readonly log: readonly UpstreamLogLine[];
-}
-
-/**
- * Decides for the request's current peer, frees it accordingly and returns the decision with the
- * log lines. The `temporarily disabled` warning follows the error line, except for timeouts where
- * nginx frees (and warns) before logging `upstream timed out`.
- */
-export function finishAttempt(
-  req: PeerRequest,
-  mask: number,
-  conf: NextUpstreamConfig,
-  f: AttemptFailure,
-): AttemptResult {
-  const d = decideNextUpstream(mask, conf, f, req.tries, req.set.single);
-  const disabled = req.free(d.outcome);
-  if (f.cached === true && f.kind === 'error') req.tries++;
-  const err = upstreamErrorLine(f);
-  const log: UpstreamLogLine[] = [];
-  const warn: UpstreamLogLine | undefined = disabled
-    ? {
-        level: 'warn',
-        message: `upstream server temporarily disabled ${phaseContext(f.phase ?? phaseOf(f.kind))}`,
-      }
-    : undefined;
-  if (f.kind === 'timeout' && warn !== undefined) log.push(warn);
-  if (err !== undefined) log.push(err);
-  if (f.kind !== 'timeout' && warn !== undefined) log.push(warn);
-  return { ...d, disabled, log };
-}
-
-function phaseOf(kind: FailureKind): UpstreamPhase {
-  return kind === 'error' ? 'connecting' : 'reading';
+/** nginx's rule for one location's `proxy_next_upstream*` settings: {@link nextUpstreamVerdict}. */
+export function createNextUpstreamDecider(params: NextUpstreamParams): DecideNext {
+  const mask = nextUpstreamMask(params.conditions);
+  const timeoutMs = params.timeoutMs;
+  return (ctx) =>
+    nextUpstreamVerdict(
+      mask,
+      timeoutMs,
+      {
+        kind: ctx.failure,
+        method: ctx.method,
+        requestSent: ctx.requestSent,
+        replayable: ctx.replayable,
+        elapsedMs: ctx.elapsedMs,
+      },
+      ctx.triesLeft,
+    );
 }

@@ -4,25 +4,27 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import {
-  NEXT_UPSTREAM_DEFAULTS,
+  createNextUpstreamDecider,
+  defaultNextUpstream,
   decideNextUpstream,
   failureKindOfStatus,
   finishAttempt,
   nextUpstreamMask,
   type AttemptFailure,
   type NextUpstreamCondition,
-  type NextUpstreamConfig,
+  type NextUpstreamParams,
 } from '../../src/index.js';
 import { testUpstream } from '../helpers/upstream.js';
 
-const conf = (conditions: NextUpstreamCondition[], tries = 0, timeout = 0): NextUpstreamConfig => ({
+const conf = (conditions: NextUpstreamCondition[], tries = 0, timeoutMs = 0): NextUpstreamParams => ({
   conditions,
   tries,
-  timeout,
+  timeoutMs,
 });
 const decide = (
-  c: NextUpstreamConfig,
+  c: NextUpstreamParams,
   f: Partial<AttemptFailure> & Pick<AttemptFailure, 'kind'>,
   triesLeft = 3,
   single = false,
@@ -37,7 +39,7 @@ const decide = (
 
 describe('decideNextUpstream', () => {
   it('error, timeout and invalid_header always count, retry only when listed, and end in 502/504', () => {
-    const d = NEXT_UPSTREAM_DEFAULTS;
+    const d = defaultNextUpstream;
     assert.deepEqual(decide(d, { kind: 'error' }), {
       retry: true,
       outcome: 'failed',
@@ -81,7 +83,7 @@ describe('decideNextUpstream', () => {
         status: code,
         passThrough: true,
       });
-      assert.deepEqual(decide(NEXT_UPSTREAM_DEFAULTS, { kind }), {
+      assert.deepEqual(decide(defaultNextUpstream, { kind }), {
         retry: false,
         outcome: 'ok',
         status: code,
@@ -98,22 +100,22 @@ describe('decideNextUpstream', () => {
 
   it('non_idempotent: POST, LOCK, PATCH are retried after sending only when listed', () => {
     for (const method of ['POST', 'LOCK', 'PATCH']) {
-      assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error', method }).retry, false);
-      assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error', method, requestSent: false }).retry, true);
+      assert.equal(decide(defaultNextUpstream, { kind: 'error', method }).retry, false);
+      assert.equal(decide(defaultNextUpstream, { kind: 'error', method, requestSent: false }).retry, true);
       assert.equal(decide(conf(['error', 'non_idempotent']), { kind: 'error', method }).retry, true);
       assert.equal(decide(conf(['http_500']), { kind: 'http_500', method }).passThrough, true);
     }
-    assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error', method: 'PUT' }).retry, true);
+    assert.equal(decide(defaultNextUpstream, { kind: 'error', method: 'PUT' }).retry, true);
   });
 
   it('no retry once the tries, the time budget or an unbuffered body is spent; single peers never retry', () => {
-    assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error' }, 1).retry, false);
+    assert.equal(decide(defaultNextUpstream, { kind: 'error' }, 1).retry, false);
     assert.equal(decide(conf(['error'], 0, 3800), { kind: 'error', elapsed: 3800 }).retry, false);
     assert.equal(decide(conf(['error'], 0, 3800), { kind: 'error', elapsed: 3799 }).retry, true);
-    assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error', bodyUnbuffered: true }).retry, false);
-    assert.equal(decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error' }, 5, true).retry, false);
+    assert.equal(decide(defaultNextUpstream, { kind: 'error', bodyUnbuffered: true }).retry, false);
+    assert.equal(decide(defaultNextUpstream, { kind: 'error' }, 5, true).retry, false);
     assert.equal(
-      decide(NEXT_UPSTREAM_DEFAULTS, { kind: 'error', cached: true }, 1).retry,
+      decide(defaultNextUpstream, { kind: 'error', cached: true }, 1).retry,
       true,
       'a stale keep-alive connection earns a try',
     );
@@ -126,7 +128,7 @@ describe('finishAttempt', () => {
     const mask = nextUpstreamMask(['error', 'timeout']);
     const req = upstream.begin();
     req.pick();
-    const r = finishAttempt(req, mask, NEXT_UPSTREAM_DEFAULTS, {
+    const r = finishAttempt(req, mask, defaultNextUpstream, {
       kind: 'error',
       method: 'GET',
       requestSent: false,
@@ -140,7 +142,7 @@ describe('finishAttempt', () => {
       { level: 'warn', message: 'upstream server temporarily disabled while connecting to upstream' },
     ]);
     req.pick();
-    const t = finishAttempt(req, mask, NEXT_UPSTREAM_DEFAULTS, {
+    const t = finishAttempt(req, mask, defaultNextUpstream, {
       kind: 'timeout',
       method: 'GET',
       requestSent: true,
@@ -175,5 +177,54 @@ describe('finishAttempt', () => {
       'upstream prematurely closed connection while reading response header from upstream',
     );
     assert.equal(upstream.primary.peers[0]!.fails, 1);
+  });
+});
+
+describe('one rule for the data path and the balancer simulation', () => {
+  it('createNextUpstreamDecider (tries in nginx order) and decideNextUpstream (tries before the free) agree', () => {
+    const kinds = [
+      'error',
+      'timeout',
+      'invalid_header',
+      'http_500',
+      'http_502',
+      'http_503',
+      'http_504',
+      'http_403',
+      'http_404',
+      'http_429',
+    ] as const;
+    const conds = [...kinds, 'non_idempotent', 'off'] as const;
+    fc.assert(
+      fc.property(
+        fc.subarray([...conds]),
+        fc.constantFrom(...kinds),
+        fc.constantFrom('GET', 'POST', 'PATCH', 'PUT'),
+        fc.boolean(),
+        fc.boolean(),
+        fc.nat(5),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 300 }),
+        (conditions, kind, method, requestSent, unbuffered, tries, single, elapsed) => {
+          const params = { conditions, tries: 0, timeoutMs: 200 };
+          const failure = { kind, method, requestSent, bodyUnbuffered: unbuffered, elapsed };
+          const d = decideNextUpstream(nextUpstreamMask(conditions), params, failure, tries, single);
+          const status = kind.startsWith('http_');
+          // The data path reads tries before the free for statuses and after it for transport failures.
+          const after = single ? 0 : Math.max(0, tries - 1);
+          const v = createNextUpstreamDecider(params)({
+            failure: kind,
+            status: status ? Number(kind.slice(5)) : undefined,
+            method,
+            attempt: 1,
+            elapsedMs: elapsed,
+            triesLeft: status ? tries : after,
+            requestSent,
+            replayable: !(requestSent && unbuffered),
+          });
+          assert.equal(v, d.retry ? 'retry' : d.passThrough ? 'pass' : 'fail');
+        },
+      ),
+    );
   });
 });

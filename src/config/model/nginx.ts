@@ -212,10 +212,25 @@ export interface NginxHttpServerConfig {
   readonly loc: SourceLoc;
 }
 
+/** One http-level `access_log PATH [FORMAT]` with the `log_format` it names (ngx_http_log_module). */
+export interface NginxAccessLogConfig {
+  /** The file, absolute (a relative path is resolved against nginx's prefix `/usr/share/nginx`). */
+  readonly path: string;
+  /** The format's name; `combined` (predefined) when the directive names none. */
+  readonly formatName: string;
+  /** The format text: the `log_format` strings joined as nginx joins them (no separator). */
+  readonly format: string;
+  /** `log_format ... escape=`: how variable values are escaped. */
+  readonly escape: 'default' | 'json' | 'none';
+  readonly loc: SourceLoc;
+}
+
 /** The `http {}` block. */
 export interface NginxHttpConfig {
   readonly upstreams: readonly NginxUpstreamConfig[];
   readonly servers: readonly NginxHttpServerConfig[];
+  /** The http-level access logs that name a file; absent when there are none (or `access_log off`). */
+  readonly accessLogs?: readonly NginxAccessLogConfig[];
   readonly loc: SourceLoc;
 }
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * One finished request, with the values of nginx's access-log variables, so the caller can write
@@ -19,6 +19,8 @@ export interface AccessEntry {
   readonly requestTimeMs: number;
   /** `$host`. */
   readonly host: string;
+  /** The client's request headers, for `$http_NAME` (the request's own object, not a copy). */
+  readonly headers: IncomingHttpHeaders;
 }
 
 /** Receives an entry per request; it runs on the hot path, so it must be cheap and never throw. */
@@ -60,6 +62,7 @@ export function logOnClose(
         upstreamStatus: trail?.statuses.join(', ') ?? '',
         requestTimeMs: Date.now() - started,
         host,
+        headers: req.headers,
       });
     } catch {
       // A failing log sink must not take the data path down.

@@ -4,7 +4,7 @@ import type { Logger } from '../../core/logger.js';
 import { defaultSignature } from './error-pages.js';
 import { KeepalivePool } from './keepalive-pool.js';
 import { LocationMatcher } from './location-match.js';
-import { createNextUpstreamDecider } from './next-upstream.js';
+import { createNextUpstreamDecider } from '../next-upstream.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { defaultRedirect } from './proxy-redirect.js';
 import { compileHead } from './request-head.js';

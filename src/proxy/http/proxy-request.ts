@@ -4,7 +4,8 @@ import { sendPage } from './error-pages.js';
 import { rewriteLocation } from './proxy-redirect.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { planBody, readWholeBody } from './request-body.js';
-import { clientHeaders, statusFailures } from './response-headers.js';
+import { failureKindOfStatus, retryOutcome } from '../next-upstream.js';
+import { clientHeaders } from './response-headers.js';
 import type { ResponseHead } from './response-parser.js';
 import { startTunnel } from './tunnel.js';
 import type { FailureKind, NextUpstreamDecision, PeerLease, PickSession } from './types.js';
@@ -144,10 +145,10 @@ export class ProxyRequest implements AttemptOwner {
   attemptHead(head: ResponseHead): 'body' | 'tunnel' | 'abandon' {
     this.#trail.add(this.#attempt?.peerName ?? '', head.status);
     this.#headSeen = true;
-    const failure = statusFailures[head.status];
+    const failure = failureKindOfStatus(head.status);
     if (failure !== undefined && this.#decide(failure, head.status) === 'retry') {
       // 403/404 are freed as NEXT (never counted), 5xx and 429 as FAILED (reference §2).
-      this.#attempt?.abandon(failure === 'http_403' || failure === 'http_404' ? 'next' : 'failed');
+      this.#attempt?.abandon(retryOutcome(failure));
       queueMicrotask(() => {
         if (this.#phase === 'upstream') this.#next();
       });

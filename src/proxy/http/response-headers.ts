@@ -1,5 +1,3 @@
-import type { FailureKind } from './types.js';
-
 /** Response headers nginx never passes from the upstream (hop-by-hop, and proxy_hide_header defaults). */
 const hidden = new Set([
   'connection',
@@ -66,14 +64,3 @@ export function clientHeaders(
   }
   return out;
 }
-
-/** The next-upstream condition a status maps to (`ngx_http_upstream_next_errors`), if any. */
-export const statusFailures: Readonly<Partial<Record<number, FailureKind>>> = {
-  500: 'http_500',
-  502: 'http_502',
-  503: 'http_503',
-  504: 'http_504',
-  403: 'http_403',
-  404: 'http_404',
-  429: 'http_429',
-};

@@ -46,6 +46,8 @@ export class ResponseParser {
   leftover: Buffer | undefined;
   /** The error found, `invalid_header` or `too_big`. */
   error: 'invalid_header' | 'too_big' | 'invalid_body' | undefined;
+  /** nginx's own wording for an `invalid_header` it names (`upstream sent invalid header: "X-A\x00..."`). */
+  errorDetail: string | undefined;
 
   /** Prepares for the response to a request with this method (HEAD responses carry no body). */
   reset(sink: ResponseSink, method: string): void {
@@ -56,6 +58,7 @@ export class ResponseParser {
     this.#line = '';
     this.leftover = undefined;
     this.error = undefined;
+    this.errorDetail = undefined;
   }
 
   /** True between the head and the end of the body. */
@@ -201,6 +204,13 @@ export class ResponseParser {
     let close = minor === 0;
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i] ?? '';
+      // nginx `ngx_http_parse_header_line` refuses a NUL anywhere in a header line and logs the
+      // line up to it (ngx_http_proxy_process_header).
+      const nul = line.indexOf('\0');
+      if (nul >= 0) {
+        this.errorDetail = `upstream sent invalid header: "${line.slice(0, nul)}\\x00..."`;
+        return this.#fail('invalid_header');
+      }
       const colon = line.indexOf(':');
       if (colon <= 0 || line.charCodeAt(colon - 1) === 32) return this.#fail('invalid_header');
       const name = line.slice(0, colon);

@@ -3,6 +3,7 @@
  * `server {}` / `location {}` blocks; the upstream runtime (issue 8 items 2–4) satisfies
  * {@link UpstreamPicker} through a small adapter. Nothing here depends on either.
  */
+import type { NextUpstreamParams } from '../next-upstream.js';
 
 /** One `listen` directive of a server block. */
 export interface ListenParams {
@@ -38,30 +39,15 @@ export interface SetHeaderParams {
   readonly value: string;
 }
 
-/** A `proxy_next_upstream` condition (nginx 1.22 spelling). */
-export type NextUpstreamCondition =
-  | 'error'
-  | 'timeout'
-  | 'invalid_header'
-  | 'http_500'
-  | 'http_502'
-  | 'http_503'
-  | 'http_504'
-  | 'http_403'
-  | 'http_404'
-  | 'http_429'
-  | 'non_idempotent'
-  | 'off';
-
-/** `proxy_next_upstream`, `proxy_next_upstream_tries`, `proxy_next_upstream_timeout`. */
-export interface NextUpstreamParams {
-  /** Default `['error', 'timeout']`. */
-  readonly conditions: readonly NextUpstreamCondition[];
-  /** 0 = unlimited (the default). */
-  readonly tries: number;
-  /** Milliseconds, 0 = unlimited (the default); measured from the first connect attempt. */
-  readonly timeoutMs: number;
-}
+// The next_upstream types live with the one implementation of nginx's rules (src/proxy/next-upstream.ts).
+export type {
+  DecideNext,
+  FailureKind,
+  NextUpstreamCondition,
+  NextUpstreamContext,
+  NextUpstreamParams,
+  NextUpstreamVerdict as NextUpstreamDecision,
+} from '../next-upstream.js';
 
 /** A `return CODE [TEXT|URL];` directive. */
 export interface ReturnParams {
@@ -119,14 +105,20 @@ export interface KeepaliveParams {
 /** How a failed attempt is reported to the peer state (nginx `ngx_peer_connection` free states). */
 export type PeerOutcome = 'ok' | 'failed' | 'next';
 
+/** Where an attempt was when its peer was released (nginx's log action: connecting, sending, reading). */
+export type LeasePhase = 'connecting' | 'sending' | 'reading';
+
 /** One chosen peer for one attempt; release exactly once when the attempt ends. */
 export interface PeerLease {
   readonly host: string;
   readonly port: number;
   /** The peer's `server` text (`127.0.0.1:8081`), for `$upstream_addr` and log lines. */
   readonly name: string;
-  /** nginx `free_rr`: `failed` counts towards max_fails, `next` is a 403/404 retry, `ok` anything else. */
-  release(outcome: PeerOutcome): void;
+  /**
+   * nginx `free_rr`: `failed` counts towards max_fails, `next` is a 403/404 retry, `ok` anything else.
+   * `phase` is where the attempt was, for the "temporarily disabled" warning's `while ...` context.
+   */
+  release(outcome: PeerOutcome, phase?: LeasePhase): void;
 }
 
 /** What the balancer gets to see of the request (for ip_hash / hash keys). */
@@ -156,33 +148,3 @@ export interface UpstreamPicker {
   readonly keepalive?: KeepaliveParams;
   begin(request: PickRequest): PickSession;
 }
-
-/** Why an attempt failed, in nginx's `NGX_HTTP_UPSTREAM_FT_*` terms (the conditions that are failures). */
-export type FailureKind = Exclude<NextUpstreamCondition, 'non_idempotent' | 'off'>;
-
-/** The facts a next-upstream decision is made from. */
-export interface NextUpstreamContext {
-  readonly failure: FailureKind;
-  /** The upstream's status for http_* failures, else undefined. */
-  readonly status: number | undefined;
-  readonly method: string;
-  /** 1 for the first attempt. */
-  readonly attempt: number;
-  /** Milliseconds since the first connect attempt. */
-  readonly elapsedMs: number;
-  /** The session's tries left: after release for transport failures, before it for http_* (nginx order). */
-  readonly triesLeft: number;
-  /** Whether any request byte reached the upstream on this attempt. */
-  readonly requestSent: boolean;
-  /** Whether the request body can be sent again (buffered, or nothing was consumed yet). */
-  readonly replayable: boolean;
-}
-
-/**
- * `retry`: try the next peer; `fail`: answer 502/504 now; `pass`: send the upstream's own
- * response to the client (http_* failures only).
- */
-export type NextUpstreamDecision = 'retry' | 'fail' | 'pass';
-
-/** The pluggable next_upstream rule; {@link createNextUpstreamDecider} is nginx's. */
-export type DecideNext = (ctx: NextUpstreamContext) => NextUpstreamDecision;

@@ -3,7 +3,7 @@ import type { ProxyRoute } from './proxy-route.js';
 import { pumpBody } from './request-body.js';
 import { buildHead } from './request-head.js';
 import type { ResponseHead, ResponseSink } from './response-parser.js';
-import type { PeerLease, PeerOutcome } from './types.js';
+import type { LeasePhase, PeerLease, PeerOutcome } from './types.js';
 import { invalidHeaderMessage, socketErrorMessage, timeoutMessage } from './upstream-errors.js';
 import { type ConnectionOwner, UpstreamConnection } from './upstream-connection.js';
 import type { RequestVars } from './variables.js';
@@ -100,10 +100,12 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
 
   /** Ends the attempt now (client gone, or a retry): closes the connection, frees the peer. */
   abandon(outcome: PeerOutcome): void {
+    const phase = this.#phase;
     this.#phase = 'done';
     this.#conn?.destroy();
     this.#conn = undefined;
-    this.#release(outcome);
+    // nginx's "upstream server temporarily disabled" names the phase the attempt failed in.
+    this.#release(outcome, phase === 'connecting' || phase === 'sending' ? phase : 'reading');
   }
 
   /** @internal ConnectionOwner: the TCP connection is up; send the request. */
@@ -156,7 +158,7 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
     if (conn === undefined) return;
     if (this.#phase === 'sending') this.#phase = 'header'; // an early response to a streamed body
     if (!conn.parser.execute(chunk)) {
-      const message = invalidHeaderMessage(conn.parser.error ?? 'invalid_header');
+      const message = invalidHeaderMessage(conn.parser.error ?? 'invalid_header', conn.parser.errorDetail);
       if (this.#phase === 'header') this.#fail('invalid_header', message, false);
       else this.#broken(message);
       return;
@@ -248,9 +250,9 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
     this.#owner.attemptBroken();
   }
 
-  #release(outcome: PeerOutcome): void {
+  #release(outcome: PeerOutcome, phase?: LeasePhase): void {
     const lease = this.#lease;
     this.#lease = undefined;
-    lease?.release(outcome);
+    lease?.release(outcome, phase);
   }
 }

@@ -40,8 +40,12 @@ export function timeoutMessage(phase: UpstreamPhase): string {
   return `upstream timed out (110: Connection timed out) ${phaseText[phase]}`;
 }
 
-/** `upstream sent invalid header …` / `upstream sent too big header …`. */
-export function invalidHeaderMessage(kind: 'invalid_header' | 'too_big' | 'invalid_body'): string {
+/** `upstream sent invalid header …` / `upstream sent too big header …` (`detail`: the parser's own wording). */
+export function invalidHeaderMessage(
+  kind: 'invalid_header' | 'too_big' | 'invalid_body',
+  detail?: string,
+): string {
+  if (detail !== undefined) return `${detail} ${phaseText.header}`;
   if (kind === 'too_big') return `upstream sent too big header ${phaseText.header}`;
   if (kind === 'invalid_body') return `upstream sent invalid chunked response ${phaseText.body}`;
   return `upstream sent no valid HTTP/1.0 header ${phaseText.header}`;

@@ -77,10 +77,31 @@ function httpHeader(name: string): Getter {
   };
 }
 
+/**
+ * `$arg_NAME` as nginx `ngx_http_arg` finds it: the first `NAME=` argument of the query, the name
+ * matched case-insensitively, the value raw (not URL-decoded) up to the next `&`; '' when absent.
+ */
+function queryArg(name: string): Getter {
+  return (v) => {
+    const args = v.args;
+    let i = 0;
+    while (i <= args.length) {
+      const end = args.indexOf('&', i);
+      const stop = end < 0 ? args.length : end;
+      const eq = i + name.length;
+      if (args.charCodeAt(eq) === 61 && eq <= stop && args.slice(i, eq).toLowerCase() === name)
+        return args.slice(eq + 1, stop);
+      i = stop + 1;
+    }
+    return '';
+  };
+}
+
 /** The getter for one variable name, or undefined when nginx would say `unknown "x" variable`. */
 export function variableGetter(name: string): Getter | undefined {
   const lower = name.toLowerCase();
   if (lower.startsWith('http_') && lower.length > 5) return httpHeader(lower.slice(5));
+  if (lower.startsWith('arg_') && lower.length > 4) return queryArg(lower.slice(4));
   return builtins[lower];
 }
 

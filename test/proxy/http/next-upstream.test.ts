@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { createNextUpstreamDecider, defaultNextUpstream } from '../../../src/proxy/http/next-upstream.js';
+import { createNextUpstreamDecider, defaultNextUpstream } from '../../../src/proxy/next-upstream.js';
 import type { NextUpstreamContext } from '../../../src/proxy/http/types.js';
 
 const base: NextUpstreamContext = {

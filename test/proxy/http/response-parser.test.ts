@@ -89,6 +89,10 @@ describe('upstream response parser', () => {
       assert.equal(r.ok, false, wire);
       assert.equal(r.parser.error, 'invalid_header');
     }
+    // A NUL in a header line: nginx names the line up to it (found by the end-to-end differential).
+    const nul = parse('HTTP/1.1 200 OK\r\nX-A\0: b\r\n\r\n', 1000);
+    assert.equal(nul.parser.error, 'invalid_header');
+    assert.equal(nul.parser.errorDetail, 'upstream sent invalid header: "X-A\\x00..."');
     const big = parse(`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(70_000)}`, 1000);
     assert.equal(big.parser.error, 'too_big');
     const badChunk = parse('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 1000);

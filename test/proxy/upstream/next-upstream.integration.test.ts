@@ -191,7 +191,7 @@ describe('proxy_next_upstream matches nginx', { skip }, () => {
       ],
       servers: [{ backend: 'a' }, { backend: 'b' }, { backend: 'c' }],
       readTimeout: 300,
-      next: { conditions: ['error', 'timeout'], timeout: 500 },
+      next: { conditions: ['error', 'timeout'], timeoutMs: 500 },
       steps: gets(1),
     });
     assert.equal(real.outcomes[0]?.us, '504, 504');

@@ -7,6 +7,7 @@ import type {
 } from '../../model/nginx.js';
 import type { AdaptContext } from './adapt-context.js';
 import type { LocationDraft } from './location.js';
+import { adaptAccessLogs } from './access-log.js';
 import { resolveProxyPass } from './proxy-pass.js';
 import { HTTP_PROXY_DEFAULTS, mergeProxyLevel, newProxyLevel, readProxyDirective } from './proxy-settings.js';
 import { adaptHttpServer, checkDefaultServers, type ServerDraft } from './server.js';
@@ -50,5 +51,11 @@ export function adaptHttp(d: Directive, ctx: AdaptContext): NginxHttpConfig {
   const upstreams = adaptUpstreams(children, ctx, 'http');
   const drafts = children.filter((c) => c.name === 'server').map((c) => adaptHttpServer(c, ctx, proxy));
   checkDefaultServers(drafts, ctx);
-  return { upstreams, servers: drafts.map((s) => finishServer(s, upstreams, ctx)), loc: d.loc };
+  const accessLogs = adaptAccessLogs(children);
+  return {
+    upstreams,
+    servers: drafts.map((s) => finishServer(s, upstreams, ctx)),
+    ...(accessLogs === undefined ? {} : { accessLogs }),
+    loc: d.loc,
+  };
 }

@@ -24,6 +24,12 @@ export class LogChecks {
     const name = d.args[0]?.text ?? '';
     if (this.#formats[scope].has(name)) return `duplicate "log_format" name "${name}"`;
     this.#formats[scope].add(name);
+    // ngx_http_log_set_format: the escaping is checked now that Tandem writes these logs.
+    const escape = d.args[1]?.text ?? '';
+    if (escape.startsWith('escape=')) {
+      const v = escape.slice(7);
+      if (v !== 'default' && v !== 'json' && v !== 'none') return `unknown log format escaping "${v}"`;
+    }
     return undefined;
   }
 

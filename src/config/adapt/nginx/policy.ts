@@ -36,7 +36,7 @@ const UPSTREAM_COMMON = ['server', 'least_conn', 'hash', 'random', 'zone'];
 export const ACTED: Readonly<Record<NginxContext, readonly string[]>> = {
   main: ['http', 'stream', 'load_module'],
   events: [],
-  http: ['upstream', 'server', ...HTTP_PROXY],
+  http: ['upstream', 'server', 'access_log', 'log_format', ...HTTP_PROXY],
   server: ['listen', 'server_name', 'location', 'return', ...HTTP_PROXY],
   location: ['proxy_pass', 'location', 'return', ...HTTP_PROXY],
   upstream: [

@@ -1,4 +1,4 @@
-import { defaultNextUpstream } from '../../../../src/proxy/http/next-upstream.js';
+import { defaultNextUpstream } from '../../../../src/proxy/next-upstream.js';
 import type { HttpServerParams, LocationParams } from '../../../../src/proxy/http/types.js';
 
 /** A proxying location with nginx 1.22's defaults, overridden by `over`. */

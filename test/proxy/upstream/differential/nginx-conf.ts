@@ -7,7 +7,7 @@ export function nginxHttpBlock(sc: Scenario, ports: ReadonlyMap<string, number>)
   const loc: string[] = [];
   if (sc.next?.conditions !== undefined) loc.push(`proxy_next_upstream ${sc.next.conditions.join(' ')};`);
   if (sc.next?.tries !== undefined) loc.push(`proxy_next_upstream_tries ${sc.next.tries};`);
-  if (sc.next?.timeout !== undefined) loc.push(`proxy_next_upstream_timeout ${sc.next.timeout}ms;`);
+  if (sc.next?.timeoutMs !== undefined) loc.push(`proxy_next_upstream_timeout ${sc.next.timeoutMs}ms;`);
   if (sc.readTimeout !== undefined) loc.push(`proxy_read_timeout ${sc.readTimeout}ms;`);
   return `
   log_format lb '$http_x_req $status ua="$upstream_addr" us="$upstream_status"';

@@ -1,4 +1,4 @@
-import type { MethodOptions, NextUpstreamConfig, ServerParams } from '../../../../src/index.js';
+import type { MethodOptions, NextUpstreamParams, ServerParams } from '../../../../src/index.js';
 
 /**
  * What a backend does with one request: answer 200, answer with a status, close the connection
@@ -44,7 +44,7 @@ export interface Scenario {
   readonly method?: string;
   /** `key` is the nginx variable: `$request_uri`, `$uri` or `$remote_addr`. */
   readonly options?: MethodOptions;
-  readonly next?: Partial<NextUpstreamConfig>;
+  readonly next?: Partial<NextUpstreamParams>;
   /** `proxy_read_timeout` in ms (the `timeout` action waits for it). */
   readonly readTimeout?: number;
   /** Keep steps away from second boundaries: the case depends on nginx's whole-second clock. */

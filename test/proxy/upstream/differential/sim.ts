@@ -1,5 +1,5 @@
 import {
-  NEXT_UPSTREAM_DEFAULTS,
+  defaultNextUpstream,
   NO_LIVE_UPSTREAMS,
   VirtualClock,
   createUpstream,
@@ -9,7 +9,7 @@ import {
   seededRandom,
   serverParams,
   type AttemptFailure,
-  type NextUpstreamConfig,
+  type NextUpstreamParams,
   type PeerRequest,
   type Upstream,
 } from '../../../../src/index.js';
@@ -47,7 +47,7 @@ export function simulate(
   if (plugin === undefined) throw new Error(`no strategy ${sc.method ?? ''}`);
   const params = { name: 'u', method: sc.method ?? 'round_robin', options: sc.options ?? {}, servers };
   const upstream = createUpstream(params, plugin, { clock, random: seededRandom(seed) });
-  const conf: NextUpstreamConfig = { ...NEXT_UPSTREAM_DEFAULTS, ...sc.next };
+  const conf: NextUpstreamParams = { ...defaultNextUpstream, ...sc.next };
   const mask = nextUpstreamMask(conf.conditions);
   const dead = new Set(sc.backends.filter((b) => b.dead === true).map((b) => b.id));
   const behaviour = new Map(sc.backends.map((b) => [b.id, b.behaviour]));
