@@ -200,7 +200,15 @@ export class VrrpService {
       case 'send-advert':
         void io.run(e);
         return;
-      case 'add-vips':
+      case 'add-vips': {
+        const effect = e as LinuxEffect;
+        this.#enqueue(e.instance, async () => {
+          await io.run(effect);
+          // Listeners following the instance bind now, before the queued GARP announces the VIP.
+          this.#ctx.bus.emit('vrrp.vips_added', { instance: e.instance });
+        });
+        return;
+      }
       case 'remove-vips':
       case 'send-garp': {
         const effect = e as LinuxEffect;

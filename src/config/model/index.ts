@@ -4,7 +4,14 @@ import type { TandemConfig } from './tandem.js';
 
 export type { KeepalivedConfig } from './keepalived.js';
 export type { NginxConfig } from './nginx.js';
-export type { AdminConfig, DumpConfig, LogConfig, MetricsConfig, TandemConfig } from './tandem.js';
+export type {
+  AdminConfig,
+  DumpConfig,
+  LogConfig,
+  MetricsConfig,
+  ProxyHealthConfig,
+  TandemConfig,
+} from './tandem.js';
 
 /** The whole frozen model the daemon runs from: plain, readonly, JSON-serialisable data. */
 export interface Model {

@@ -10,6 +10,8 @@ const TEXT: Readonly<Record<string, string>> = {
   ENETUNREACH: '101: Network is unreachable',
   EPIPE: '32: Broken pipe',
   EADDRNOTAVAIL: '99: Cannot assign requested address',
+  EADDRINUSE: '98: Address already in use',
+  EACCES: '13: Permission denied',
 };
 
 /** The `(errno: text)` form of a Node socket error. */

@@ -90,6 +90,19 @@ export class StreamListener {
     });
   }
 
+  /**
+   * Stops accepting, leaving running sessions alone (the VIP's instance left MASTER); {@link listen}
+   * binds again later.
+   */
+  release(): void {
+    if (this.#server.listening) this.#server.close();
+  }
+
+  /** Whether the socket is bound and accepting. */
+  get listening(): boolean {
+    return this.#server.listening;
+  }
+
   #peerMetrics(p: Peer): PeerMetrics {
     let h = this.#peerHandles.get(p);
     if (h === undefined) {
@@ -135,7 +148,7 @@ export class StreamListener {
    * (the graceful-stop deadline). Resolves once every session has ended.
    */
   async close(signal?: AbortSignal): Promise<void> {
-    this.#server.close();
+    this.release();
     if (this.#sessions.size === 0) return;
     await new Promise<void>((resolve) => {
       const force = () => {
