@@ -47,6 +47,9 @@ stream {
 
 let runs = 0;
 
+/** The nginx.conf each started process reads, so a test can change it and reload. */
+const nginxFiles = new Map<NsProcess, string>();
+
 /** Starts Tandem in `ns` with keepalived.conf and nginx.conf texts; the lab stops it by pid. */
 function tandem(ns: string, keepalived: string, nginx: string): NsProcess {
   runs++;
@@ -54,7 +57,16 @@ function tandem(ns: string, keepalived: string, nginx: string): NsProcess {
   const n = join(lab.tmp, `n${runs}.conf`);
   writeFileSync(k, keepalived);
   writeFileSync(n, nginx);
-  return lab.spawn(ns, process.execPath, [cliPath, '-f', k, '--nginx', n, '-n', '-l']);
+  const p = lab.spawn(ns, process.execPath, [cliPath, '-f', k, '--nginx', n, '-n', '-l']);
+  nginxFiles.set(p, n);
+  return p;
+}
+
+/** Rewrites the process's nginx.conf and reloads it (SIGHUP); resolves once the reload finished. */
+async function reload(p: NsProcess, nginx: string, nth: number): Promise<void> {
+  writeFileSync(nginxFiles.get(p) ?? '', nginx);
+  p.kill('SIGHUP');
+  await logged(p, /Reload finished/, nth);
 }
 
 /** Waits until `p` has logged `re` at least `count` times. */
@@ -79,9 +91,8 @@ async function fetchVip(client: string, port: number): Promise<string> {
 /** Polls until the client gets `want` on both VIP ports (the VIP moves with GARP; give it a moment). */
 async function serves(client: string, node: string, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
-  let got: string[] = [];
   for (;;) {
-    got = [await fetchVip(client, 8080), await fetchVip(client, 7000)];
+    const got = [await fetchVip(client, 8080), await fetchVip(client, 7000)];
     if (got[0] === node && got[1] === `${node}-stream`) return;
     if (Date.now() > deadline) throw new Error(`client got ${got.join(', ')}, expected ${node}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -120,7 +131,10 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('binds on MASTER, closes on BACKUP, binds again on MASTER; with ip_nonlocal_bind the peer binds at start', async (t) => {
-    if (n1 === '') return t.skip('no LAN');
+    if (n1 === '') {
+      t.skip('no LAN');
+      return;
+    }
     const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
     let b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
     await logged(a, MASTER);
@@ -133,6 +147,10 @@ describe('listeners on a VIP follow VRRP', () => {
     const peer = await listening(n2);
     assert.ok(peer.includes(`${VIP}:8080`) && peer.includes(`${VIP}:7000`), peer.join(' '));
 
+    // A reload as MASTER keeps the VIP sockets (handed over) and serves the new config.
+    await reload(a, nginxConf('n1b'), 1);
+    await serves(client, 'n1b');
+
     // A higher-priority peer takes over: n1 becomes BACKUP and closes its VIP listeners.
     await b.stop(3000);
     b = tandem(n2, keepalivedConf(200), nginxConf('n2'));
@@ -141,17 +159,27 @@ describe('listeners on a VIP follow VRRP', () => {
     const mine = await listening(n1);
     assert.ok(!mine.includes(`${VIP}:8080`) && !mine.includes(`${VIP}:7000`), mine.join(' '));
     assert.ok(mine.includes('127.0.0.1:8081'), 'the local listener stays');
-    assert.match(a.stderr, /\(VI_1\) released listener http:198\.51\.100\.100:8080: instance left MASTER \(BACKUP\)/);
+    assert.match(
+      a.stderr,
+      /\(VI_1\) released listener http:198\.51\.100\.100:8080: instance left MASTER \(BACKUP\)/,
+    );
+    // A reload as BACKUP binds nothing on the VIP (and does not fail on it).
+    await reload(a, nginxConf('n1c'), 2);
+    const still = await listening(n1);
+    assert.ok(!still.includes(`${VIP}:8080`) && !still.includes(`${VIP}:7000`), still.join(' '));
 
-    // The peer goes away: n1 is MASTER again and serves.
+    // The peer goes away: n1 is MASTER again and serves, with the reloaded config.
     await b.stop(3000);
     await logged(a, MASTER, 2);
-    await serves(client, 'n1');
+    await serves(client, 'n1c');
     await a.stop(3000);
   });
 
   it('the proxy health tracker faults an instance whose listener cannot bind, and the peer takes over', async (t) => {
-    if (n1 === '') return t.skip('no LAN');
+    if (n1 === '') {
+      t.skip('no LAN');
+      return;
+    }
     // Another process holds port 8080 on n1, so the VIP listener cannot bind when n1 becomes MASTER.
     const holder = lab.spawn(n1, process.execPath, [
       '-e',
@@ -176,7 +204,10 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('a "pidof nginx" vrrp_script is answered by the proxy health: its weight lowers the priority', async (t) => {
-    if (n1 === '') return t.skip('no LAN');
+    if (n1 === '') {
+      t.skip('no LAN');
+      return;
+    }
     const chk = 'vrrp_script chk_nginx {\n  script "/usr/bin/pidof nginx"\n  interval 1\n  weight -60\n}\n';
     const holder = lab.spawn(n1, process.execPath, [
       '-e',

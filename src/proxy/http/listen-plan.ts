@@ -71,7 +71,14 @@ export function planListeners<T extends { readonly params: HttpServerParams }>(
       }
       diagnostics.push(...any.diagnostics, ...[...byAddress.values()].flatMap((v) => v.diagnostics));
       const loc = entries.find((e) => e.host === host || isWildcard(e.host))?.loc ?? first.loc;
-      plans.push({ host, port: first.port, ipv6Only: v6, any, byAddress, ...(loc === undefined ? {} : { loc }) });
+      plans.push({
+        host,
+        port: first.port,
+        ipv6Only: v6,
+        any,
+        byAddress,
+        ...(loc === undefined ? {} : { loc }),
+      });
     }
   }
   return { plans, diagnostics };

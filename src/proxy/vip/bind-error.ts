@@ -22,13 +22,19 @@ export function errorCode(err: unknown): string {
  * A start-time bind failure as the operator sees it: located at the `listen` directive
  * (`nginx.conf:12:9: bind() to ... failed (99: ...)`), with a hint when the address is not local.
  */
-export function locatedBindError(host: string, port: number, err: unknown, loc: SourceLoc | undefined): Error {
+export function locatedBindError(
+  host: string,
+  port: number,
+  err: unknown,
+  loc: SourceLoc | undefined,
+): Error {
   let message = bindErrorText(host, port, err);
   if (errorCode(err) === 'EADDRNOTAVAIL')
     message +=
       ': the address is not on this host and no vrrp_instance has it as a VIP ' +
       '(add it to virtual_ipaddress, or set net.ipv4.ip_nonlocal_bind=1)';
-  const text = loc === undefined ? message : formatDiagnostic(configError('TANDEM_LISTEN_BIND', message, loc));
+  const text =
+    loc === undefined ? message : formatDiagnostic(configError('TANDEM_LISTEN_BIND', message, loc));
   const out = new Error(text) as NodeJS.ErrnoException;
   out.code = errorCode(err);
   return out;

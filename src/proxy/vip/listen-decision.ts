@@ -49,8 +49,7 @@ export function isWildcardHost(host: string): boolean {
  * non-local one then fails at start with nginx's `bind() ... failed (99: ...)`).
  */
 export type ListenMode =
-  | { readonly kind: 'now' }
-  | { readonly kind: 'follow'; readonly instances: readonly string[] };
+  { readonly kind: 'now' } | { readonly kind: 'follow'; readonly instances: readonly string[] };
 
 /** Decides {@link ListenMode} for one listen address. */
 export function listenModeOf(host: string, owners: VipOwners, nonlocal: NonlocalBind): ListenMode {

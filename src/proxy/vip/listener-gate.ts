@@ -4,7 +4,13 @@ import type { Logger } from '../../core/logger.js';
 import { WritableSignal, sameTrackerState, type Signal, type TrackerState } from '../../core/signal.js';
 import { healthTrackerState } from '../../core/track-weight.js';
 import { bindErrorText, errorCode } from './bind-error.js';
-import { listenModeOf, servedInstances, type ListenMode, type NonlocalBind, type VipOwners } from './listen-decision.js';
+import {
+  listenModeOf,
+  servedInstances,
+  type ListenMode,
+  type NonlocalBind,
+  type VipOwners,
+} from './listen-decision.js';
 import { portHeld as procPortHeld } from './port-holders.js';
 
 /** A listening socket the gate binds and releases: one HTTP or stream listener. */
@@ -96,7 +102,8 @@ export class ListenerGate {
         this.#stateChanged(e.instance, e.to);
       }),
       this.#o.bus.on('vrrp.vips_added', (e) => {
-        for (const en of this.#entries.values()) if (en.wanted && en.serves.includes(e.instance)) this.#bind(en);
+        for (const en of this.#entries.values())
+          if (en.wanted && en.serves.includes(e.instance)) this.#bind(en);
       }),
     );
     const tick = (): void => {

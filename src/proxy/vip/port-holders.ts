@@ -39,7 +39,7 @@ export function listeningSockets(text: string, v6: boolean): { address: string; 
  */
 export function portHeld(host: string, port: number, procRoot = '/proc/net'): boolean {
   const v6 = isIP(canonicalAddress(host)) === 6;
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(`${procRoot}/${v6 ? 'tcp6' : 'tcp'}`, 'utf8');
   } catch {

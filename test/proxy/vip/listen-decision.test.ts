@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  canonicalAddress,
-  listenModeOf,
-  servedInstances,
-} from '../../../src/proxy/vip/listen-decision.js';
+import { canonicalAddress, listenModeOf, servedInstances } from '../../../src/proxy/vip/listen-decision.js';
 import { listeningSockets } from '../../../src/proxy/vip/port-holders.js';
 import { isNginxProcessCheck } from '../../../src/proxy/vip/nginx-check.js';
 import { bindErrorText } from '../../../src/proxy/vip/bind-error.js';
@@ -112,7 +108,10 @@ describe('isNginxProcessCheck: the vrrp_scripts Tandem answers itself', () => {
 describe('bindErrorText', () => {
   it('speaks nginx: bind() to ADDRESS failed (errno: text)', () => {
     const err = Object.assign(new Error('x'), { code: 'EADDRINUSE' });
-    assert.equal(bindErrorText('198.51.100.1', 80, err), 'bind() to 198.51.100.1:80 failed (98: Address already in use)');
+    assert.equal(
+      bindErrorText('198.51.100.1', 80, err),
+      'bind() to 198.51.100.1:80 failed (98: Address already in use)',
+    );
     const v6 = Object.assign(new Error('x'), { code: 'EADDRNOTAVAIL' });
     assert.equal(
       bindErrorText('2001:db8::1', 443, v6),

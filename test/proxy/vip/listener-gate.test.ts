@@ -82,7 +82,9 @@ describe('ListenerGate: listeners on VIPs follow VRRP', () => {
       assert.equal(l.bound, false, `released on ${leave}`);
     }
     assert.ok(r.lines().includes('listening on http:198.51.100.100:80 as MASTER of VI_1'));
-    assert.ok(r.lines().includes('(VI_1) released listener http:198.51.100.100:80: instance left MASTER (STOP)'));
+    assert.ok(
+      r.lines().includes('(VI_1) released listener http:198.51.100.100:80: instance left MASTER (STOP)'),
+    );
     assert.deepEqual(r.gate.status(l.name), { bound: false, follows: 'VI_1' });
     assert.deepEqual(r.seen, [], 'healthy throughout');
   });
@@ -150,7 +152,8 @@ describe('ListenerGate: the proxy health tracker', () => {
     assert.equal(r.seen.length, 1);
     assert.deepEqual(r.seen[0], {
       up: false,
-      reason: 'listener http:198.51.100.100:80: bind() to 198.51.100.100:80 failed (98: Address already in use)',
+      reason:
+        'listener http:198.51.100.100:80: bind() to 198.51.100.100:80 failed (98: Address already in use)',
       value: 0,
     });
     assert.equal(r.gate.overall.get().up, false);

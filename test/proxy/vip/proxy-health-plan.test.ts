@@ -88,7 +88,8 @@ describe('proxyHealthPlan: where the proxy health tracker applies', () => {
   });
 
   it('does nothing without a proxy: -P, or no nginx.conf listening', () => {
-    const k = 'vrrp_script chk_nginx {\n  script "pidof nginx"\n}\n' + instance('VI_1', 51, '198.51.100.100/24');
+    const k =
+      'vrrp_script chk_nginx {\n  script "pidof nginx"\n}\n' + instance('VI_1', 51, '198.51.100.100/24');
     const m = load(k, http('198.51.100.100:80'));
     const vrrpOnly = { ...m, tandem: { ...m.tandem, vrrpOnly: true } };
     assert.deepEqual(proxyHealthPlan(vrrpOnly).replaced, []);
@@ -102,17 +103,17 @@ describe('proxyHealthPlan: where the proxy health tracker applies', () => {
 describe('tandem.conf proxy_health', () => {
   it('reports bad values at their location', () => {
     const t = join(dir, 'bad.conf');
-    writeFileSync(t, 'proxy_health {\n  weight -300;\n  nginx_checks maybe;\n  interval 5x;\n  colour red;\n}\n');
+    writeFileSync(
+      t,
+      'proxy_health {\n  weight -300;\n  nginx_checks maybe;\n  interval 5x;\n  colour red;\n}\n',
+    );
     const loaded = loadConfig({ tandemFile: t });
     assert.equal(loaded.model, undefined);
-    assert.deepEqual(
-      loaded.diagnostics.map(formatDiagnostic),
-      [
-        `${t}:2:10: weight "-300" is not in -253..253`,
-        `${t}:3:16: "maybe" is not replace or run`,
-        `${t}:4:12: interval "5x" is not 100ms..1h`,
-        `${t}:5:3: unknown directive "colour" in proxy_health`,
-      ],
-    );
+    assert.deepEqual(loaded.diagnostics.map(formatDiagnostic), [
+      `${t}:2:10: weight "-300" is not in -253..253`,
+      `${t}:3:16: "maybe" is not replace or run`,
+      `${t}:4:12: interval "5x" is not 100ms..1h`,
+      `${t}:5:3: unknown directive "colour" in proxy_health`,
+    ]);
   });
 });
