@@ -21,6 +21,8 @@ export interface EventMap {
    * gratuitous ARP): listeners that follow the instance bind on it.
    */
   'vrrp.vips_added': { readonly instance: string };
+  /** An instance's virtual addresses were removed (it left MASTER, or stopped): listeners on them close. */
+  'vrrp.vips_removed': { readonly instance: string };
   /** A tracker's published state changed (an edge): kind `script`, `interface`, `file`, `process`. */
   'tracker.changed': { readonly kind: string; readonly name: string; readonly state: TrackerState };
 }

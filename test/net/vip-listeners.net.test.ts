@@ -161,7 +161,7 @@ describe('listeners on a VIP follow VRRP', () => {
     assert.ok(mine.includes('127.0.0.1:8081'), 'the local listener stays');
     assert.match(
       a.stderr,
-      /\(VI_1\) released listener http:198\.51\.100\.100:8080: instance left MASTER \(BACKUP\)/,
+      /\(VI_1\) releasing listener http:198\.51\.100\.100:8080: instance left MASTER \(BACKUP\)/,
     );
     // A reload as BACKUP binds nothing on the VIP (and does not fail on it).
     await reload(a, nginxConf('n1c'), 2);

@@ -209,7 +209,14 @@ export class VrrpService {
         });
         return;
       }
-      case 'remove-vips':
+      case 'remove-vips': {
+        const effect = e as LinuxEffect;
+        this.#enqueue(e.instance, async () => {
+          await io.run(effect);
+          this.#ctx.bus.emit('vrrp.vips_removed', { instance: e.instance });
+        });
+        return;
+      }
       case 'send-garp': {
         const effect = e as LinuxEffect;
         this.#enqueue(e.instance, () => io.run(effect));

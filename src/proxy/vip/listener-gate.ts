@@ -51,12 +51,16 @@ interface Entry {
   binding: boolean;
   failure: { readonly code: string; readonly text: string; readonly at: number } | undefined;
   retry: TimerHandle | undefined;
+  /** Pending release after leaving MASTER, until the VIPs are gone (or the fallback fires). */
+  release: TimerHandle | undefined;
 }
 
 const UP: TrackerState = healthTrackerState(true, 'every listener is serving');
 /** VIPs are added just after the MASTER transition (`ip addr add`, a fork); an IPv6 VIP stays tentative through DAD (about 1 s). */
 const VIP_WAIT_MS = 5000;
 const VIP_POLL_MS = 10;
+/** Longest a listener stays open after its instance left MASTER when no `vrrp.vips_removed` comes. */
+const RELEASE_WAIT_MS = 1000;
 
 /**
  * Binds listeners on VIPs while their VRRP instance is MASTER and releases them when it leaves
@@ -105,6 +109,10 @@ export class ListenerGate {
         for (const en of this.#entries.values())
           if (en.wanted && en.serves.includes(e.instance)) this.#bind(en);
       }),
+      this.#o.bus.on('vrrp.vips_removed', (e) => {
+        for (const en of this.#entries.values())
+          if (en.release !== undefined && en.serves.includes(e.instance)) this.#release(en);
+      }),
     );
     const tick = (): void => {
       this.#check();
@@ -116,7 +124,10 @@ export class ListenerGate {
   stop(): void {
     for (const off of this.#off.splice(0)) off();
     if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
-    for (const e of this.#entries.values()) if (e.retry !== undefined) this.#o.clock.clearTimeout(e.retry);
+    for (const e of this.#entries.values()) {
+      if (e.retry !== undefined) this.#o.clock.clearTimeout(e.retry);
+      if (e.release !== undefined) this.#o.clock.clearTimeout(e.release);
+    }
   }
 
   /** How a listener on `host` binds under this gate. */
@@ -145,6 +156,7 @@ export class ListenerGate {
     const mode = this.modeOf(l.host);
     const old = this.#entries.get(l.name);
     if (old?.retry !== undefined) this.#o.clock.clearTimeout(old.retry);
+    if (old?.release !== undefined) this.#o.clock.clearTimeout(old.release);
     const e: Entry = {
       l,
       mode,
@@ -154,6 +166,7 @@ export class ListenerGate {
       binding: false,
       failure: old?.failure,
       retry: undefined,
+      release: undefined,
     };
     this.#entries.set(l.name, e);
     if (mode.kind === 'follow') {
@@ -165,6 +178,7 @@ export class ListenerGate {
     return () => {
       if (this.#entries.get(l.name) !== e) return;
       if (e.retry !== undefined) this.#o.clock.clearTimeout(e.retry);
+      if (e.release !== undefined) this.#o.clock.clearTimeout(e.release);
       this.#entries.delete(l.name);
       this.#publish();
     };
@@ -179,12 +193,26 @@ export class ListenerGate {
       if (wanted === e.wanted) continue;
       e.wanted = wanted;
       e.wantedAt = this.#o.clock.now();
+      if (e.release !== undefined) this.#o.clock.clearTimeout(e.release);
+      e.release = undefined;
       if (wanted) this.#bind(e);
       else if (e.l.listening()) {
-        e.l.release();
-        this.#o.log.info(`(${instance}) released listener ${e.l.name}: instance left MASTER (${to})`);
+        // Connections that still reach the VIP are served until it is removed (a graceful stop may
+        // hold it until the new master advertises); then the socket closes.
+        this.#o.log.info(`(${instance}) releasing listener ${e.l.name}: instance left MASTER (${to})`);
+        e.release = this.#o.clock.setTimeout(() => {
+          this.#release(e);
+        }, RELEASE_WAIT_MS);
       }
     }
+  }
+
+  #release(e: Entry): void {
+    if (e.release !== undefined) this.#o.clock.clearTimeout(e.release);
+    e.release = undefined;
+    if (e.wanted || !e.l.listening()) return;
+    e.l.release();
+    this.#o.log.info(`released listener ${e.l.name}`);
   }
 
   #bind(e: Entry): void {

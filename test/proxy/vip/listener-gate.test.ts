@@ -69,7 +69,7 @@ function rig(nonlocal = { ipv4: false, ipv6: false }) {
 }
 
 describe('ListenerGate: listeners on VIPs follow VRRP', () => {
-  it('binds a VIP listener on MASTER and releases it on BACKUP, FAULT and STOP', async () => {
+  it('binds a VIP listener on MASTER and releases it once the VIPs are gone after BACKUP, FAULT and STOP', async () => {
     const r = rig();
     const l = new FakeListener('198.51.100.100', 80);
     r.gate.add(l);
@@ -79,14 +79,36 @@ describe('ListenerGate: listeners on VIPs follow VRRP', () => {
       await settle();
       assert.equal(l.bound, true, 'bound as MASTER');
       r.state('VI_1', leave);
-      assert.equal(l.bound, false, `released on ${leave}`);
+      assert.equal(l.bound, true, 'still serving while the VIP is on the interface');
+      r.bus.emit('vrrp.vips_removed', { instance: 'VI_1' });
+      assert.equal(l.bound, false, `released on ${leave} once the VIPs are removed`);
     }
     assert.ok(r.lines().includes('listening on http:198.51.100.100:80 as MASTER of VI_1'));
     assert.ok(
-      r.lines().includes('(VI_1) released listener http:198.51.100.100:80: instance left MASTER (STOP)'),
+      r.lines().includes('(VI_1) releasing listener http:198.51.100.100:80: instance left MASTER (STOP)'),
     );
+    assert.ok(r.lines().includes('released listener http:198.51.100.100:80'));
     assert.deepEqual(r.gate.status(l.name), { bound: false, follows: 'VI_1' });
     assert.deepEqual(r.seen, [], 'healthy throughout');
+  });
+
+  it('releases after a second when no vips_removed comes; MASTER again in between keeps the socket', async () => {
+    const r = rig();
+    const l = new FakeListener('198.51.100.100', 80);
+    r.gate.add(l);
+    r.state('VI_1', 'MASTER');
+    await settle();
+    r.state('VI_1', 'BACKUP');
+    r.clock.advance(500);
+    r.state('VI_1', 'MASTER');
+    r.clock.advance(1000);
+    assert.equal(l.bound, true, 'a quick return to MASTER cancels the release');
+    assert.equal(l.binds, 1, 'and needs no new bind');
+    r.state('VI_1', 'BACKUP');
+    r.clock.advance(999);
+    assert.equal(l.bound, true);
+    r.clock.advance(1);
+    assert.equal(l.bound, false);
   });
 
   it("another instance's MASTER does not bind it; a listener added while MASTER (a reload) binds at once", async () => {
