@@ -38,6 +38,7 @@ events {}
 http {
   server { listen ${VIP}:8080; return 200 "${node}\\n"; }
   server { listen 127.0.0.1:8081; return 200 "${node}-stream\\n"; }
+  server { listen 8082; return 200 "${node}-own\\n"; }
 }
 stream {
   server { listen ${VIP}:7000; proxy_pass 127.0.0.1:8081; }
@@ -197,6 +198,43 @@ describe('listeners on a VIP follow VRRP', () => {
     // Fixed: the port is free again; n1 leaves FAULT, preempts and serves.
     await holder.stop(1000);
     await logged(a, /no longer applies; ready to serve/);
+    await logged(a, MASTER, 2);
+    await serves(client, 'n1');
+    await a.stop(3000);
+    await b.stop(3000);
+  });
+
+  it('a MASTER out of file descriptors (clients are dropped unserved) faults, and recovers', async (t) => {
+    if (n1 === '') {
+      t.skip('no LAN');
+      return;
+    }
+    const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
+    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
+    await logged(a, MASTER);
+    await serves(client, 'n1');
+    // Leave n1 a few spare descriptors, then have the client hold more connections than that.
+    const open = (await lab.exec(n1, 'ls', [`/proc/${a.pid}/fd`])).stdout.split('\n').length;
+    const limit = open + 20;
+    assert.equal(
+      (await lab.exec(n1, 'prlimit', ['--pid', String(a.pid), `--nofile=${limit}:${limit}`])).code,
+      0,
+    );
+    const hog = lab.spawn(client, process.execPath, [
+      '-e',
+      `const net = require('net'); let n = 0;
+       for (let i = 0; i < 60; i++) net.connect(8082, '198.51.100.1', () => { if (++n === 60) console.log('open'); }).on('error', () => {});`,
+    ]);
+    await hog.waitForOutput(/open/);
+    await logged(
+      a,
+      /(file descriptors nearly exhausted \(\d+ of \d+ in use\)|no file descriptor left): accept\(\) fails \(24: Too many open files\)/,
+    );
+    await logged(a, FAULT);
+    await logged(b, MASTER);
+    await serves(client, 'n2');
+    await hog.stop(1000);
+    await logged(a, /accepts again/, 1, 20_000);
     await logged(a, MASTER, 2);
     await serves(client, 'n1');
     await a.stop(3000);

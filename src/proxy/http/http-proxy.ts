@@ -18,6 +18,8 @@ import type { ListenerGate } from '../vip/listener-gate.js';
 /** A planned socket, once bound. */
 interface Listener extends ListenPlan<CompiledServer> {
   server?: Server | undefined;
+  /** Failed accept() calls (EMFILE...), for the proxy health tracker. */
+  acceptErrors?: { count: number; last: unknown };
 }
 
 /** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
@@ -127,6 +129,7 @@ export class HttpProxy {
         server.closeIdleConnections();
       },
       listening: () => l.server?.listening === true,
+      acceptErrors: () => l.acceptErrors ?? { count: 0, last: undefined },
     };
   }
 
@@ -226,6 +229,12 @@ export class HttpProxy {
       server.once('error', onError);
       server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
         server.removeListener('error', onError);
+        // Node emits a failed accept() (EMFILE, ENFILE) as 'error': unhandled, it would end the
+        // daemon; counted, it turns the proxy health tracker down.
+        server.on('error', (err) => {
+          const prev = l.acceptErrors?.count ?? 0;
+          l.acceptErrors = { count: prev + 1, last: err };
+        });
         resolve();
       });
     });

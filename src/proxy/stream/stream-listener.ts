@@ -23,6 +23,8 @@ export interface StreamCounters {
 export class StreamListener {
   #params: StreamServerParams;
   readonly counters: StreamCounters = { accepted: 0, handled: 0, active: 0 };
+  /** Failed accept() calls so far and the last error (EMFILE...). */
+  acceptErrors: { count: number; last: unknown } = { count: 0, last: undefined };
   readonly #sessions = new Set<StreamSession>();
   readonly #server: Server;
   readonly #log: Logger;
@@ -47,6 +49,11 @@ export class StreamListener {
     this.#serverText = `${params.listen.host}:${params.listen.port}`;
     this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => {
       this.#accept(c);
+    });
+    // Node emits a failed accept() (EMFILE, ENFILE) as 'error': unhandled, it would end the daemon;
+    // counted, it turns the proxy health tracker down. A failed listen() is listen()'s to report.
+    this.#server.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.syscall === 'accept') this.acceptErrors = { count: this.acceptErrors.count + 1, last: err };
     });
   }
 

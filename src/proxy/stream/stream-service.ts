@@ -118,6 +118,7 @@ export class StreamService {
             l.release();
           },
           listening: () => l.listening,
+          acceptErrors: () => l.acceptErrors,
         });
         this.#gated.set(l, off);
       }

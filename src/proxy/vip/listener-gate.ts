@@ -3,7 +3,9 @@ import type { EventBus } from '../../core/events.js';
 import type { Logger } from '../../core/logger.js';
 import { WritableSignal, sameTrackerState, type Signal, type TrackerState } from '../../core/signal.js';
 import { healthTrackerState } from '../../core/track-weight.js';
+import { errnoText } from '../stream/errno-text.js';
 import { bindErrorText, errorCode } from './bind-error.js';
+import { fdHeadroomProblem } from './fd-headroom.js';
 import {
   listenModeOf,
   servedInstances,
@@ -24,6 +26,11 @@ export interface GatedListener {
   /** Stops accepting; connections already accepted carry on. */
   release(): void;
   listening(): boolean;
+  /**
+   * How many accept() calls failed so far, and the last error: EMFILE/ENFILE mean the listener
+   * cannot take new clients (they are reset) although it is bound.
+   */
+  acceptErrors?(): { readonly count: number; readonly last: unknown };
 }
 
 /** What the gate needs from its host. */
@@ -39,6 +46,8 @@ export interface ListenerGateOptions {
   readonly vipWaitMs?: number;
   /** Whether another socket holds `host:port` (default: /proc/net/tcp). */
   readonly portHeld?: (host: string, port: number) => boolean;
+  /** Why the process is out of descriptors, or undefined (default: {@link fdHeadroomProblem}). */
+  readonly fdProblem?: () => string | undefined;
 }
 
 interface Entry {
@@ -53,6 +62,8 @@ interface Entry {
   retry: TimerHandle | undefined;
   /** Pending release after leaving MASTER, until the VIPs are gone (or the fallback fires). */
   release: TimerHandle | undefined;
+  /** Accept errors counted at the previous check. */
+  acceptErrors: number;
 }
 
 const UP: TrackerState = healthTrackerState(true, 'every listener is serving');
@@ -167,6 +178,7 @@ export class ListenerGate {
       failure: old?.failure,
       retry: undefined,
       release: undefined,
+      acceptErrors: l.acceptErrors?.().count ?? 0,
     };
     this.#entries.set(l.name, e);
     if (mode.kind === 'follow') {
@@ -263,6 +275,7 @@ export class ListenerGate {
   /** The periodic check: retry failed binds, clear failures whose cause is gone, notice dead sockets. */
   #check(): void {
     const held = this.#o.portHeld ?? procPortHeld;
+    const fdProblem = (this.#o.fdProblem ?? fdHeadroomProblem)();
     for (const e of this.#entries.values()) {
       if (e.wanted && !e.binding && !e.l.listening()) {
         if (e.mode.kind === 'follow') this.#bind(e);
@@ -280,8 +293,27 @@ export class ListenerGate {
           e.failure = undefined;
         }
       } else if (e.wanted && e.failure?.code === 'ENOTLISTENING' && e.l.listening()) e.failure = undefined;
+      this.#checkAccept(e, fdProblem);
     }
     this.#publish();
+  }
+
+  /**
+   * A bound listener whose accept() failed since the last check, or while the process has no
+   * descriptor to spare, is failing until a check finds neither.
+   */
+  #checkAccept(e: Entry, fdProblem: string | undefined): void {
+    const errors = e.l.acceptErrors?.() ?? { count: 0, last: undefined };
+    const fresh = errors.count > e.acceptErrors;
+    e.acceptErrors = errors.count;
+    if ((fresh || fdProblem !== undefined) && e.wanted && e.l.listening()) {
+      const text = fdProblem ?? `accept() failed ${errnoText(errors.last)}`;
+      if (e.failure?.text !== text) this.#o.log.error(`listener ${e.l.name}: ${text}`);
+      e.failure = { code: 'EACCEPT', text, at: this.#o.clock.now() };
+    } else if (e.failure?.code === 'EACCEPT') {
+      this.#o.log.info(`listener ${e.l.name} accepts again`);
+      e.failure = undefined;
+    }
   }
 
   #signal(instance: string): WritableSignal<TrackerState> {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { canonicalAddress, listenModeOf, servedInstances } from '../../../src/proxy/vip/listen-decision.js';
 import { listeningSockets } from '../../../src/proxy/vip/port-holders.js';
 import { isNginxProcessCheck } from '../../../src/proxy/vip/nginx-check.js';
 import { bindErrorText } from '../../../src/proxy/vip/bind-error.js';
+import { fdHeadroomProblem, fdMargin } from '../../../src/proxy/vip/fd-headroom.js';
 
 const owners = new Map([
   ['198.51.100.100', ['VI_1']],
@@ -117,5 +121,32 @@ describe('bindErrorText', () => {
       bindErrorText('2001:db8::1', 443, v6),
       'bind() to [2001:db8::1]:443 failed (99: Cannot assign requested address)',
     );
+  });
+});
+
+describe('fdHeadroomProblem: descriptors left for accept()', () => {
+  it('reports when fewer than max(8, 1% of the limit) are left, from /proc limits and fd entries', () => {
+    const proc = mkdtempSync(join(tmpdir(), 'tandem-vb-proc-'));
+    try {
+      mkdirSync(join(proc, 'fd'));
+      const limits = (n: string) =>
+        writeFileSync(
+          join(proc, 'limits'),
+          `Limit  Soft Limit  Hard Limit  Units\nMax open files  ${n}  ${n}  files\n`,
+        );
+      for (let i = 0; i < 45; i++) writeFileSync(join(proc, 'fd', String(i)), '');
+      limits('53');
+      assert.equal(fdHeadroomProblem(proc), undefined, '8 left');
+      writeFileSync(join(proc, 'fd', '45'), '');
+      assert.equal(
+        fdHeadroomProblem(proc),
+        'file descriptors nearly exhausted (46 of 53 in use): accept() fails (24: Too many open files)',
+      );
+      limits('unlimited');
+      assert.equal(fdHeadroomProblem(proc), undefined);
+      assert.equal(fdMargin(1_048_576), 10_485);
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
   });
 });

@@ -12,6 +12,7 @@ class FakeListener implements GatedListener {
   readonly host: string;
   readonly port: number;
   bound = false;
+  accepts = { count: 0, last: undefined as unknown };
   /** The error the next binds fail with (undefined: they succeed). */
   failWith: string | undefined;
   binds = 0;
@@ -37,6 +38,10 @@ class FakeListener implements GatedListener {
   listening(): boolean {
     return this.bound;
   }
+
+  acceptErrors(): { count: number; last: unknown } {
+    return this.accepts;
+  }
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -46,6 +51,7 @@ function rig(nonlocal = { ipv4: false, ipv6: false }) {
   const bus = new EventBus(logger);
   const clock = new VirtualClock();
   const held = new Set<string>();
+  const fd: { problem: string | undefined } = { problem: undefined };
   const gate = new ListenerGate({
     bus,
     log: logger,
@@ -57,6 +63,7 @@ function rig(nonlocal = { ipv4: false, ipv6: false }) {
     nonlocal,
     intervalMs: 2000,
     portHeld: (host, port) => held.has(`${host}:${port}`),
+    fdProblem: () => fd.problem,
   });
   gate.start();
   const state = (instance: string, to: string) => {
@@ -65,7 +72,7 @@ function rig(nonlocal = { ipv4: false, ipv6: false }) {
   const seen: TrackerState[] = [];
   gate.healthOf('VI_1').subscribe((s) => seen.push(s));
   const lines = () => records.map((r) => r.msg);
-  return { gate, bus, clock, held, state, seen, lines };
+  return { gate, bus, clock, held, fd, state, seen, lines };
 }
 
 describe('ListenerGate: listeners on VIPs follow VRRP', () => {
@@ -255,5 +262,42 @@ describe('ListenerGate: the proxy health tracker', () => {
     r.gate.setOwners(new Map([['198.51.100.150', ['VI_1']]]));
     await settle();
     assert.equal(m.bound, true, 'the new VIP of a MASTER instance binds');
+  });
+
+  it('a bound listener whose accept() fails (EMFILE) is down until a check sees no new failure', async () => {
+    const r = rig({ ipv4: true, ipv6: true });
+    const l = new FakeListener('198.51.100.100', 80);
+    l.bound = true;
+    r.gate.add(l);
+    l.accepts = { count: 3, last: Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' }) };
+    r.clock.advance(2000);
+    await settle();
+    assert.deepEqual(r.seen.at(-1), {
+      up: false,
+      reason: 'listener http:198.51.100.100:80: accept() failed (24: Too many open files)',
+      value: 0,
+    });
+    r.clock.advance(2000);
+    await settle();
+    assert.equal(r.seen.at(-1)?.up, true);
+    assert.ok(r.lines().includes('listener http:198.51.100.100:80 accepts again'));
+  });
+
+  it('is down while the process has no descriptor left (libuv then drops every client silently)', async () => {
+    const r = rig({ ipv4: true, ipv6: true });
+    const l = new FakeListener('198.51.100.100', 80);
+    l.bound = true;
+    r.gate.add(l);
+    r.fd.problem = 'file descriptors nearly exhausted (51 of 53 in use)';
+    r.clock.advance(2000);
+    await settle();
+    assert.equal(
+      r.seen.at(-1)?.reason,
+      'listener http:198.51.100.100:80: file descriptors nearly exhausted (51 of 53 in use)',
+    );
+    r.fd.problem = undefined;
+    r.clock.advance(2000);
+    await settle();
+    assert.equal(r.seen.at(-1)?.up, true);
   });
 });
