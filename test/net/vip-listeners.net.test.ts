@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { STREAM_MODULE } from '../helpers/nginx.js';
 import { NetLab } from '../helpers/netns.js';
 import type { NsProcess } from '../helpers/ns-process.js';
@@ -52,13 +52,13 @@ let runs = 0;
 const nginxFiles = new Map<NsProcess, string>();
 
 /** Starts Tandem in `ns` with keepalived.conf and nginx.conf texts; the lab stops it by pid. */
-function tandem(ns: string, keepalived: string, nginx: string): NsProcess {
+function tandem(ns: string, keepalived: string, nginx: string, args: readonly string[] = []): NsProcess {
   runs++;
   const k = join(lab.tmp, `k${runs}.conf`);
   const n = join(lab.tmp, `n${runs}.conf`);
   writeFileSync(k, keepalived);
   writeFileSync(n, nginx);
-  const p = lab.spawn(ns, process.execPath, [cliPath, '-f', k, '--nginx', n, '-n', '-l']);
+  const p = lab.spawn(ns, process.execPath, [cliPath, '-f', k, '--nginx', n, '-n', '-l', ...args]);
   nginxFiles.set(p, n);
   return p;
 }
@@ -68,6 +68,13 @@ async function reload(p: NsProcess, nginx: string, nth: number): Promise<void> {
   writeFileSync(nginxFiles.get(p) ?? '', nginx);
   p.kill('SIGHUP');
   await logged(p, /Reload finished/, nth);
+}
+
+/** Stops `procs` when the test ends, passed or failed, so a failure does not spill into the next test. */
+function stopAfter(t: TestContext, ...procs: NsProcess[]): void {
+  t.after(async () => {
+    await Promise.all(procs.map((p) => p.stop(2000)));
+  });
 }
 
 /** Waits until `p` has logged `re` at least `count` times. */
@@ -137,7 +144,9 @@ describe('listeners on a VIP follow VRRP', () => {
       return;
     }
     const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
+    stopAfter(t, a);
     let b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
+    stopAfter(t, b);
     await logged(a, MASTER);
     await logged(b, BACKUP);
     await serves(client, 'n1');
@@ -155,6 +164,7 @@ describe('listeners on a VIP follow VRRP', () => {
     // A higher-priority peer takes over: n1 becomes BACKUP and closes its VIP listeners.
     await b.stop(3000);
     b = tandem(n2, keepalivedConf(200), nginxConf('n2'));
+    stopAfter(t, b);
     await logged(a, BACKUP, 2);
     await serves(client, 'n2');
     const mine = await listening(n1);
@@ -186,13 +196,32 @@ describe('listeners on a VIP follow VRRP', () => {
       '-e',
       "require('net').createServer().listen(8080, '0.0.0.0', () => console.log('holding'))",
     ]);
+    stopAfter(t, holder);
     await holder.waitForOutput(/holding/);
     const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
+    stopAfter(t, b);
     await logged(b, MASTER);
-    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
+    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'), ['--admin', '127.0.0.1:9911']);
+    stopAfter(t, a);
     await logged(a, MASTER);
     await logged(a, FAULT);
     assert.match(a.stderr, /bind\(\) to 198\.51\.100\.100:8080 failed \(98: Address already in use\)/);
+    // The tracker is in /status and /metrics like any other.
+    const status = JSON.parse(
+      (await lab.exec(n1, 'curl', ['-s', 'http://127.0.0.1:9911/status'])).stdout,
+    ) as { instances: { trackers: { name: string; up: boolean; reason: string }[] }[] };
+    assert.deepEqual(
+      status.instances[0]?.trackers.map((tr) => [tr.name, tr.up, tr.reason]),
+      [
+        [
+          'proxy_health(VI_1)',
+          false,
+          'listener http:198.51.100.100:8080: bind() to 198.51.100.100:8080 failed (98: Address already in use)',
+        ],
+      ],
+    );
+    const metrics = (await lab.exec(n1, 'curl', ['-s', 'http://127.0.0.1:9911/metrics'])).stdout;
+    assert.match(metrics, /^tandem_tracker_up\{kind="script",name="proxy_health\(VI_1\)"\} 0$/m);
     await logged(b, MASTER, 2);
     await serves(client, 'n2');
     // Fixed: the port is free again; n1 leaves FAULT, preempts and serves.
@@ -210,7 +239,9 @@ describe('listeners on a VIP follow VRRP', () => {
       return;
     }
     const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
+    stopAfter(t, b);
     const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
+    stopAfter(t, a);
     await logged(a, MASTER);
     await serves(client, 'n1');
     // Leave n1 a few spare descriptors, then have the client hold more connections than that.
@@ -225,6 +256,7 @@ describe('listeners on a VIP follow VRRP', () => {
       `const net = require('net'); let n = 0;
        for (let i = 0; i < 60; i++) net.connect(8082, '198.51.100.1', () => { if (++n === 60) console.log('open'); }).on('error', () => {});`,
     ]);
+    stopAfter(t, hog);
     await hog.waitForOutput(/open/);
     await logged(
       a,
@@ -251,10 +283,13 @@ describe('listeners on a VIP follow VRRP', () => {
       '-e',
       "require('net').createServer().listen(8080, '0.0.0.0', () => console.log('holding'))",
     ]);
+    stopAfter(t, holder);
     await holder.waitForOutput(/holding/);
     const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
+    stopAfter(t, b);
     await logged(b, MASTER);
     const a = tandem(n1, keepalivedConf(150, chk, 'track_script {\n    chk_nginx\n  }'), nginxConf('n1'));
+    stopAfter(t, a);
     await logged(a, /vrrp_script chk_nginx checks for an nginx process/);
     // No nginx runs here: had pidof run, n1 would start at 90 and never take over.
     await logged(a, MASTER);
@@ -269,6 +304,37 @@ describe('listeners on a VIP follow VRRP', () => {
     assert.doesNotMatch(a.stderr, FAULT);
     await a.stop(3000);
     await b.stop(3000);
+  });
+});
+
+describe('IPv6 VIP listeners', () => {
+  it('an IPv6 VIP listener (written differently in nginx.conf) binds once its instance is MASTER', async (t) => {
+    if (!requireRootIn(t, ['curl'])) return;
+    const lan = await lab.addBridge('lan6');
+    const node = await lab.addNamespace('v6');
+    const c6 = await lab.addNamespace('c6');
+    await lab.attach(node, 'eth0', lan, ['2001:db8::1/64']);
+    await lab.attach(c6, 'eth0', lan, ['2001:db8::50/64']);
+    const k = `vrrp_instance VI_6 {
+  state BACKUP
+  interface eth0
+  virtual_router_id 73
+  version 3
+  priority 100
+  advert_int 0.1
+  virtual_ipaddress {
+    2001:db8::100/64
+  }
+}
+`;
+    const n = 'events {}\nhttp {\n  server { listen [2001:DB8:0::100]:8080; return 200 "v6\\n"; }\n}\n';
+    const p = tandem(node, k, n);
+    stopAfter(t, p);
+    await logged(p, /\(VI_6\) Entering MASTER STATE/);
+    await logged(p, /listening on http:2001:DB8:0::100:8080 as MASTER of VI_6/);
+    const r = await lab.exec(c6, 'curl', ['-s', '-g', '--max-time', '3', 'http://[2001:db8::100]:8080/']);
+    assert.equal(r.stdout.trim(), 'v6', r.stderr);
+    await p.stop(3000);
   });
 });
 
