@@ -1,54 +1,14 @@
-import type { Clock, TimerHandle } from '../../core/clock.js';
-import type { EventBus } from '../../core/events.js';
-import type { Logger } from '../../core/logger.js';
-import { WritableSignal, sameTrackerState, type Signal, type TrackerState } from '../../core/signal.js';
-import { healthTrackerState } from '../../core/track-weight.js';
+import type { TimerHandle } from '../../core/clock.js';
+import type { Signal, TrackerState } from '../../core/signal.js';
 import { errnoText } from '../stream/errno-text.js';
 import { bindErrorText, errorCode } from './bind-error.js';
 import { fdHeadroomProblem } from './fd-headroom.js';
-import {
-  listenModeOf,
-  servedInstances,
-  type ListenMode,
-  type NonlocalBind,
-  type VipOwners,
-} from './listen-decision.js';
+import { HealthSignals, type ListenerFailure } from './health-signals.js';
+import type { GatedListener, ListenerGateOptions } from './gated-listener.js';
+import { listenModeOf, servedInstances, type ListenMode, type VipOwners } from './listen-decision.js';
 import { portHeld as procPortHeld } from './port-holders.js';
 
-/** A listening socket the gate binds and releases: one HTTP or stream listener. */
-export interface GatedListener {
-  /** `http:198.51.100.10:80`, `stream:198.51.100.10:5432`: unique per address. */
-  readonly name: string;
-  readonly host: string;
-  readonly port: number;
-  /** Binds; rejects with the socket error. */
-  bind(): Promise<void>;
-  /** Stops accepting; connections already accepted carry on. */
-  release(): void;
-  listening(): boolean;
-  /**
-   * How many accept() calls failed so far, and the last error: EMFILE/ENFILE mean the listener
-   * cannot take new clients (they are reset) although it is bound.
-   */
-  acceptErrors?(): { readonly count: number; readonly last: unknown };
-}
-
-/** What the gate needs from its host. */
-export interface ListenerGateOptions {
-  readonly bus: EventBus;
-  readonly log: Logger;
-  readonly clock: Clock;
-  readonly owners: VipOwners;
-  readonly nonlocal: NonlocalBind;
-  /** How often listeners are checked and failed binds retried. */
-  readonly intervalMs: number;
-  /** How long after becoming MASTER an EADDRNOTAVAIL is retried (the VIP is being added). */
-  readonly vipWaitMs?: number;
-  /** Whether another socket holds `host:port` (default: /proc/net/tcp). */
-  readonly portHeld?: (host: string, port: number) => boolean;
-  /** Why the process is out of descriptors, or undefined (default: {@link fdHeadroomProblem}). */
-  readonly fdProblem?: () => string | undefined;
-}
+export type { GatedListener, ListenerGateOptions } from './gated-listener.js';
 
 interface Entry {
   readonly l: GatedListener;
@@ -66,8 +26,7 @@ interface Entry {
   acceptErrors: number;
 }
 
-const UP: TrackerState = healthTrackerState(true, 'every listener is serving');
-/** VIPs are added just after the MASTER transition (`ip addr add`, a fork); an IPv6 VIP stays tentative through DAD (about 1 s). */
+/** VIPs are added just after the MASTER transition (`ip addr add`); IPv6 ones stay tentative through DAD (~1 s). */
 const VIP_WAIT_MS = 5000;
 const VIP_POLL_MS = 10;
 /** Longest a listener stays open after its instance left MASTER when no `vrrp.vips_removed` comes. */
@@ -86,9 +45,11 @@ export class ListenerGate {
   #owners: VipOwners;
   readonly #masters = new Set<string>();
   readonly #entries = new Map<string, Entry>();
-  readonly #health = new Map<string, WritableSignal<TrackerState>>();
+  readonly #health = new HealthSignals();
   /** The health of every listener together (what a replaced `pidof nginx` check reports). */
-  readonly overall = new WritableSignal<TrackerState>(UP, sameTrackerState);
+  get overall(): Signal<TrackerState> {
+    return this.#health.overall;
+  }
   readonly #off: (() => void)[] = [];
   #timer: TimerHandle | undefined;
 
@@ -148,7 +109,7 @@ export class ListenerGate {
 
   /** The health signal of one instance (created up on first use). */
   healthOf(instance: string): Signal<TrackerState> {
-    return this.#signal(instance);
+    return this.#health.of(instance);
   }
 
   /** Whether `name` is bound and what it follows, for /status. */
@@ -316,24 +277,11 @@ export class ListenerGate {
     }
   }
 
-  #signal(instance: string): WritableSignal<TrackerState> {
-    let s = this.#health.get(instance);
-    if (s === undefined) {
-      s = new WritableSignal<TrackerState>(UP, sameTrackerState);
-      this.#health.set(instance, s);
-    }
-    return s;
-  }
-
   /** Recomputes every health signal; each fires only on an edge. */
   #publish(): void {
-    const failing = [...this.#entries.values()].filter((e) => e.failure !== undefined);
-    const reason = (list: Entry[]) =>
-      list.map((e) => `listener ${e.l.name}: ${e.failure?.text ?? ''}`).join('; ');
-    this.overall.set(failing.length === 0 ? UP : healthTrackerState(false, reason(failing)));
-    for (const [instance, s] of this.#health) {
-      const mine = failing.filter((e) => e.serves.includes(instance));
-      s.set(mine.length === 0 ? UP : healthTrackerState(false, reason(mine)));
-    }
+    const failures: ListenerFailure[] = [];
+    for (const e of this.#entries.values())
+      if (e.failure !== undefined) failures.push({ name: e.l.name, text: e.failure.text, serves: e.serves });
+    this.#health.update(failures);
   }
 }
