@@ -52,7 +52,13 @@ let runs = 0;
 const nginxFiles = new Map<NsProcess, string>();
 
 /** Starts Tandem in `ns` with keepalived.conf and nginx.conf texts; the lab stops it by pid. */
-function tandem(ns: string, keepalived: string, nginx: string, args: readonly string[] = []): NsProcess {
+function tandem(
+  t: TestContext,
+  ns: string,
+  keepalived: string,
+  nginx: string,
+  args: readonly string[] = [],
+): NsProcess {
   runs++;
   const k = join(lab.tmp, `k${runs}.conf`);
   const n = join(lab.tmp, `n${runs}.conf`);
@@ -61,6 +67,17 @@ function tandem(ns: string, keepalived: string, nginx: string, args: readonly st
   const p = lab.spawn(ns, process.execPath, [cliPath, '-f', k, '--nginx', n, '-n', '-l', ...args]);
   nginxFiles.set(p, n);
   return p;
+}
+
+/** Another process listening on 0.0.0.0:`port` in `ns`, so a bind to a VIP on that port fails. */
+async function holdPort(t: TestContext, ns: string, port: number): Promise<NsProcess> {
+  const holder = lab.spawn(ns, process.execPath, [
+    '-e',
+    `require('net').createServer().listen(${port}, '0.0.0.0', () => console.log('holding'))`,
+  ]);
+  stopAfter(t, holder);
+  await holder.waitForOutput(/holding/);
+  return holder;
 }
 
 /** Rewrites the process's nginx.conf and reloads it (SIGHUP); resolves once the reload finished. */
@@ -124,6 +141,10 @@ describe('listeners on a VIP follow VRRP', () => {
   let n1 = '';
   let n2 = '';
   let client = '';
+  const lanReady = (t: TestContext): boolean => {
+    if (n1 === '') t.skip('no LAN');
+    return n1 !== '';
+  };
 
   it('builds the LAN: n1 (ip_nonlocal_bind=0), n2 (ip_nonlocal_bind=1), a client', async (t) => {
     if (!requireRootIn(t, ['curl', 'ss'])) return;
@@ -139,14 +160,9 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('binds on MASTER, closes on BACKUP, binds again on MASTER; with ip_nonlocal_bind the peer binds at start', async (t) => {
-    if (n1 === '') {
-      t.skip('no LAN');
-      return;
-    }
-    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
-    stopAfter(t, a);
-    let b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
-    stopAfter(t, b);
+    if (!lanReady(t)) return;
+    const a = tandem(t, n1, keepalivedConf(150), nginxConf('n1'));
+    let b = tandem(t, n2, keepalivedConf(100), nginxConf('n2'));
     await logged(a, MASTER);
     await logged(b, BACKUP);
     await serves(client, 'n1');
@@ -163,8 +179,7 @@ describe('listeners on a VIP follow VRRP', () => {
 
     // A higher-priority peer takes over: n1 becomes BACKUP and closes its VIP listeners.
     await b.stop(3000);
-    b = tandem(n2, keepalivedConf(200), nginxConf('n2'));
-    stopAfter(t, b);
+    b = tandem(t, n2, keepalivedConf(200), nginxConf('n2'));
     await logged(a, BACKUP, 2);
     await serves(client, 'n2');
     const mine = await listening(n1);
@@ -187,22 +202,12 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('the proxy health tracker faults an instance whose listener cannot bind, and the peer takes over', async (t) => {
-    if (n1 === '') {
-      t.skip('no LAN');
-      return;
-    }
+    if (!lanReady(t)) return;
     // Another process holds port 8080 on n1, so the VIP listener cannot bind when n1 becomes MASTER.
-    const holder = lab.spawn(n1, process.execPath, [
-      '-e',
-      "require('net').createServer().listen(8080, '0.0.0.0', () => console.log('holding'))",
-    ]);
-    stopAfter(t, holder);
-    await holder.waitForOutput(/holding/);
-    const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
-    stopAfter(t, b);
+    const holder = await holdPort(t, n1, 8080);
+    const b = tandem(t, n2, keepalivedConf(100), nginxConf('n2'));
     await logged(b, MASTER);
-    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'), ['--admin', '127.0.0.1:9911']);
-    stopAfter(t, a);
+    const a = tandem(t, n1, keepalivedConf(150), nginxConf('n1'), ['--admin', '127.0.0.1:9911']);
     await logged(a, MASTER);
     await logged(a, FAULT);
     assert.match(a.stderr, /bind\(\) to 198\.51\.100\.100:8080 failed \(98: Address already in use\)/);
@@ -234,14 +239,9 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('a MASTER out of file descriptors (clients are dropped unserved) faults, and recovers', async (t) => {
-    if (n1 === '') {
-      t.skip('no LAN');
-      return;
-    }
-    const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
-    stopAfter(t, b);
-    const a = tandem(n1, keepalivedConf(150), nginxConf('n1'));
-    stopAfter(t, a);
+    if (!lanReady(t)) return;
+    const b = tandem(t, n2, keepalivedConf(100), nginxConf('n2'));
+    const a = tandem(t, n1, keepalivedConf(150), nginxConf('n1'));
     await logged(a, MASTER);
     await serves(client, 'n1');
     // Leave n1 a few spare descriptors, then have the client hold more connections than that.
@@ -274,22 +274,12 @@ describe('listeners on a VIP follow VRRP', () => {
   });
 
   it('a "pidof nginx" vrrp_script is answered by the proxy health: its weight lowers the priority', async (t) => {
-    if (n1 === '') {
-      t.skip('no LAN');
-      return;
-    }
+    if (!lanReady(t)) return;
     const chk = 'vrrp_script chk_nginx {\n  script "/usr/bin/pidof nginx"\n  interval 1\n  weight -60\n}\n';
-    const holder = lab.spawn(n1, process.execPath, [
-      '-e',
-      "require('net').createServer().listen(8080, '0.0.0.0', () => console.log('holding'))",
-    ]);
-    stopAfter(t, holder);
-    await holder.waitForOutput(/holding/);
-    const b = tandem(n2, keepalivedConf(100), nginxConf('n2'));
-    stopAfter(t, b);
+    const holder = await holdPort(t, n1, 8080);
+    const b = tandem(t, n2, keepalivedConf(100), nginxConf('n2'));
     await logged(b, MASTER);
-    const a = tandem(n1, keepalivedConf(150, chk, 'track_script {\n    chk_nginx\n  }'), nginxConf('n1'));
-    stopAfter(t, a);
+    const a = tandem(t, n1, keepalivedConf(150, chk, 'track_script {\n    chk_nginx\n  }'), nginxConf('n1'));
     await logged(a, /vrrp_script chk_nginx checks for an nginx process/);
     // No nginx runs here: had pidof run, n1 would start at 90 and never take over.
     await logged(a, MASTER);
@@ -328,8 +318,7 @@ describe('IPv6 VIP listeners', () => {
 }
 `;
     const n = 'events {}\nhttp {\n  server { listen [2001:DB8:0::100]:8080; return 200 "v6\\n"; }\n}\n';
-    const p = tandem(node, k, n);
-    stopAfter(t, p);
+    const p = tandem(t, node, k, n);
     await logged(p, /\(VI_6\) Entering MASTER STATE/);
     await logged(p, /listening on http:2001:DB8:0::100:8080 as MASTER of VI_6/);
     const r = await lab.exec(c6, 'curl', ['-s', '-g', '--max-time', '3', 'http://[2001:db8::100]:8080/']);

@@ -200,20 +200,15 @@ export class VrrpService {
       case 'send-advert':
         void io.run(e);
         return;
-      case 'add-vips': {
-        const effect = e as LinuxEffect;
-        this.#enqueue(e.instance, async () => {
-          await io.run(effect);
-          // Listeners following the instance bind now, before the queued GARP announces the VIP.
-          this.#ctx.bus.emit('vrrp.vips_added', { instance: e.instance });
-        });
-        return;
-      }
+      case 'add-vips':
       case 'remove-vips': {
         const effect = e as LinuxEffect;
+        const done = e.type === 'add-vips' ? 'vrrp.vips_added' : 'vrrp.vips_removed';
         this.#enqueue(e.instance, async () => {
           await io.run(effect);
-          this.#ctx.bus.emit('vrrp.vips_removed', { instance: e.instance });
+          // Listeners following the instance bind now, before the queued GARP announces the VIP;
+          // after a removal they close (src/proxy/vip/listener-gate.ts).
+          this.#ctx.bus.emit(done, { instance: e.instance });
         });
         return;
       }
