@@ -85,8 +85,12 @@ export const fileTrackerPlugin = createFileTrackerPlugin((m) => {
 export const processTrackerPlugin = createProcessTrackerPlugin((m) => {
   const k = keepalivedOf(m);
   if (k === undefined || k.trackProcesses.length === 0) return undefined;
+  // `process nginx` is answered by proxy.vip's proxy health when Tandem is the proxy.
+  const replaced = new Set(proxyHealthPlan(m).replacedProcesses);
+  const processes = k.trackProcesses.filter((p) => !replaced.has(p.name));
+  if (processes.length === 0) return undefined;
   return {
-    processes: k.trackProcesses.map((p) => ({
+    processes: processes.map((p) => ({
       name: p.name,
       process: [p.process, ...p.params],
       ...(p.paramMatch === 'none' ? {} : { paramMatch: p.paramMatch }),

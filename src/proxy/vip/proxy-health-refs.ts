@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { KeepalivedConfig, TrackRefConfig } from '../../config/model/keepalived.js';
 import type { Model } from '../../config/model/index.js';
 import type { ProxyHealthConfig } from '../../config/model/tandem.js';
@@ -15,6 +16,8 @@ export interface ProxyHealthPlan {
   readonly implicit: ReadonlyMap<string, string>;
   /** `vrrp_script` names whose nginx process check the proxy health answers instead. */
   readonly replaced: readonly string[];
+  /** `vrrp_track_process` names that watch an nginx process, answered the same way. */
+  readonly replacedProcesses: readonly string[];
 }
 
 /** Every TCP listen host of the nginx model (http and stream), as written. */
@@ -37,11 +40,16 @@ export function proxyHealthPlan(model: Model): ProxyHealthPlan {
   const config = model.tandem.proxyHealth ?? defaultProxyHealth;
   const k = model.keepalived;
   const hosts = model.tandem.vrrpOnly === true ? [] : listenHostsOf(model);
-  if (k === undefined || hosts.length === 0) return { config, implicit: new Map(), replaced: [] };
-  const replaced =
-    config.nginxChecks === 'replace'
-      ? k.vrrpScripts.filter((s) => isNginxProcessCheck(s.command.argv)).map((s) => s.name)
-      : [];
+  if (k === undefined || hosts.length === 0)
+    return { config, implicit: new Map(), replaced: [], replacedProcesses: [] };
+  const replacing = config.nginxChecks === 'replace';
+  const replaced = replacing
+    ? k.vrrpScripts.filter((s) => isNginxProcessCheck(s.command.argv)).map((s) => s.name)
+    : [];
+  // `vrrp_track_process chk { process nginx }` asks the same question as `pidof nginx`.
+  const replacedProcesses = replacing
+    ? k.trackProcesses.filter((p) => basename(p.process) === 'nginx').map((p) => p.name)
+    : [];
   const implicit = new Map<string, string>();
   if (config.track) {
     const owners = vipOwnersOf(k);
@@ -49,11 +57,13 @@ export function proxyHealthPlan(model: Model): ProxyHealthPlan {
     for (const i of k.vrrpInstances) {
       const group = k.vrrpSyncGroups.find((g) => g.members.includes(i.name));
       const refs = [...i.trackScripts, ...(group?.trackScripts ?? [])];
-      if (served.has(i.name) && !refs.some((r) => replaced.includes(r.name)))
-        implicit.set(i.name, proxyHealthName(i.name));
+      const procs = [...i.trackProcesses, ...(group?.trackProcesses ?? [])];
+      const checked =
+        refs.some((r) => replaced.includes(r.name)) || procs.some((r) => replacedProcesses.includes(r.name));
+      if (served.has(i.name) && !checked) implicit.set(i.name, proxyHealthName(i.name));
     }
   }
-  return { config, implicit, replaced };
+  return { config, implicit, replaced, replacedProcesses };
 }
 
 /**

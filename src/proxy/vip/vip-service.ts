@@ -14,6 +14,8 @@ export interface VipListenConfig {
   readonly implicit: readonly (readonly [string, string])[];
   /** `vrrp_script` names answered by the proxy health. */
   readonly replaced: readonly string[];
+  /** `vrrp_track_process` names answered by the proxy health. */
+  readonly replacedProcesses: readonly string[];
   readonly intervalMs: number;
 }
 
@@ -29,6 +31,7 @@ export function vipListenConfigOf(model: Model): VipListenConfig | undefined {
     owners: [...vipOwnersOf(k)],
     implicit: [...plan.implicit],
     replaced: plan.replaced,
+    replacedProcesses: plan.replacedProcesses,
     intervalMs: plan.config.intervalMs,
   };
 }
@@ -67,6 +70,14 @@ export function createVipService(ctx: PluginContext, config: VipListenConfig): V
         `vrrp_script ${name} checks for an nginx process; Tandem is the proxy here, so its proxy health answers it`,
       );
       mirrors.push(publishTracker(ctx, 'script', name, gate.overall));
+    }
+    for (const name of c.replacedProcesses) {
+      if (published.has(`process:${name}`)) continue;
+      published.add(`process:${name}`);
+      ctx.log.info(
+        `vrrp_track_process ${name} watches an nginx process; Tandem is the proxy here, so its proxy health answers it`,
+      );
+      mirrors.push(publishTracker(ctx, 'process', name, gate.overall));
     }
   };
   return {

@@ -8,7 +8,7 @@ import '../../../src/config/readers.js';
 import { formatDiagnostic } from '../../../src/core/diagnostic.js';
 import { proxyHealthPlan, withProxyHealthTracks } from '../../../src/proxy/vip/proxy-health-refs.js';
 import { vipListenConfigOf } from '../../../src/proxy/vip/vip-service.js';
-import { scriptTrackerPlugin } from '../../../plugins/keepalived-trackers/index.js';
+import { processTrackerPlugin, scriptTrackerPlugin } from '../../../plugins/keepalived-trackers/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-vb-plan-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,6 +84,21 @@ describe('proxyHealthPlan: where the proxy health tracker applies', () => {
     assert.deepEqual(
       scriptTrackerPlugin.select(run)?.scripts.map((s) => s.name),
       ['chk_nginx', 'chk_app'],
+    );
+  });
+
+  it('answers a vrrp_track_process that watches nginx, and runs the others', () => {
+    const k =
+      'vrrp_track_process proc_nginx {\n  process /usr/sbin/nginx\n  weight -20\n}\n' +
+      'vrrp_track_process proc_app {\n  process app\n}\n' +
+      instance('VI_1', 51, '198.51.100.100/24', 'track_process {\n    proc_nginx\n    proc_app\n  }');
+    const m = load(k, http('198.51.100.100:80'));
+    const plan = proxyHealthPlan(m);
+    assert.deepEqual(plan.replacedProcesses, ['proc_nginx']);
+    assert.equal(plan.implicit.size, 0);
+    assert.deepEqual(
+      processTrackerPlugin.select(m)?.processes.map((p) => p.name),
+      ['proc_app'],
     );
   });
 
