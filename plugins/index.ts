@@ -13,6 +13,7 @@ import {
 } from './keepalived-trackers/index.js';
 import httpProxyPlugin from './proxy-http/index.js';
 import streamProxyPlugin from './proxy-stream/index.js';
+import vipListenPlugin from './proxy-vip/index.js';
 import statusPlugin from './status/index.js';
 import vrrpPlugin from './vrrp/service/plugin.js';
 
@@ -30,6 +31,7 @@ export const builtinPlugins: readonly Plugin[] = [
   hashPlugin,
   leastConnPlugin,
   randomPlugin,
+  vipListenPlugin,
   vrrpPlugin,
   httpProxyPlugin,
   streamProxyPlugin,

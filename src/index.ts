@@ -344,3 +344,33 @@ export { parseNginxInt, parseNginxTime } from './config/adapt/nginx/units.js';
 export { checkPluginConfig, loadPlugins, type PluginSetup } from './core/plugin-setup.js';
 export { loadPluginModule } from './core/plugin-loader.js';
 export { PluginRegistry } from './core/registry.js';
+
+// VIP listeners and proxy health (issue 11 item 2)
+export {
+  canonicalAddress,
+  isWildcardHost,
+  listenModeOf,
+  servedInstances,
+  vipOwnersOf,
+  type ListenMode,
+  type NonlocalBind,
+  type VipOwners,
+} from './proxy/vip/listen-decision.js';
+export { readNonlocalBind } from './proxy/vip/nonlocal-bind.js';
+export { isNginxProcessCheck } from './proxy/vip/nginx-check.js';
+export {
+  listenHostsOf,
+  proxyHealthName,
+  proxyHealthPlan,
+  withProxyHealthTracks,
+  type ProxyHealthPlan,
+} from './proxy/vip/proxy-health-refs.js';
+export { ListenerGate, type GatedListener, type ListenerGateOptions } from './proxy/vip/listener-gate.js';
+export { bindErrorText, listenText } from './proxy/vip/bind-error.js';
+export {
+  createVipService,
+  vipListenConfigOf,
+  type VipListenConfig,
+  type VipService,
+} from './proxy/vip/vip-service.js';
+export { defaultProxyHealth } from './config/adapt/tandem/tandem-conf.js';

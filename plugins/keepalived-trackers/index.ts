@@ -4,6 +4,7 @@
  * group tracks (keepalived never runs an untracked script).
  */
 import {
+  proxyHealthPlan,
   createFileTrackerPlugin,
   createInterfaceTrackerPlugin,
   createProcessTrackerPlugin,
@@ -38,8 +39,12 @@ export const scriptTrackerPlugin = createScriptTrackerPlugin((m) => {
   const k = keepalivedOf(m);
   if (k === undefined || k.vrrpScripts.length === 0) return undefined;
   const scriptUser = userOf(k.globalDefs.scriptUser, k.globalDefs.scriptGroup);
+  // `pidof nginx`-style checks are answered by proxy.vip's proxy health when Tandem is the proxy.
+  const replaced = new Set(proxyHealthPlan(m).replaced);
+  const scripts = k.vrrpScripts.filter((s) => !replaced.has(s.name));
+  if (scripts.length === 0) return undefined;
   return {
-    scripts: k.vrrpScripts.map((s) => {
+    scripts: scripts.map((s) => {
       const user = userOf(s.command.user, s.command.group);
       return {
         name: s.name,
@@ -80,8 +85,12 @@ export const fileTrackerPlugin = createFileTrackerPlugin((m) => {
 export const processTrackerPlugin = createProcessTrackerPlugin((m) => {
   const k = keepalivedOf(m);
   if (k === undefined || k.trackProcesses.length === 0) return undefined;
+  // `process nginx` is answered by proxy.vip's proxy health when Tandem is the proxy.
+  const replaced = new Set(proxyHealthPlan(m).replacedProcesses);
+  const processes = k.trackProcesses.filter((p) => !replaced.has(p.name));
+  if (processes.length === 0) return undefined;
   return {
-    processes: k.trackProcesses.map((p) => ({
+    processes: processes.map((p) => ({
       name: p.name,
       process: [p.process, ...p.params],
       ...(p.paramMatch === 'none' ? {} : { paramMatch: p.paramMatch }),

@@ -19,6 +19,7 @@ import {
   type ServicePlugin,
   type Upstream,
   type UpstreamPicker,
+  type VipService,
 } from '../../src/index.js';
 import { openAccessLogs, type AccessLogs } from './access-log-writer.js';
 import { upstreamPicker, type KeepaliveOf } from './picker.js';
@@ -133,10 +134,12 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
   },
   create(ctx, http) {
     let current: Built | undefined;
+    // Present when keepalived.conf runs too: listeners on VIPs follow their instance.
+    const gate = () => ctx.service<VipService>('proxy.vip')?.gate;
     const service = {
       async start() {
         const next = build(ctx, http);
-        await next.proxy.listen().catch((e: unknown) => {
+        await next.proxy.listen(undefined, gate()).catch((e: unknown) => {
           next.logs?.close();
           throw e;
         });
@@ -147,7 +150,7 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
       async reload(nextHttp: NginxHttpConfig) {
         const next = build(ctx, nextHttp);
         const old = current;
-        await next.proxy.listen(old?.proxy).catch((e: unknown) => {
+        await next.proxy.listen(old?.proxy, gate()).catch((e: unknown) => {
           next.logs?.close();
           throw e;
         });
@@ -168,15 +171,18 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
         if (c === undefined) return { upstreams: [], listeners: [] };
         return {
           upstreams: [...c.upstreams.values()].map((u) => upstreamStatus(u, 'http', metrics)),
-          listeners: c.proxy.addresses().map((a): ListenerStatus => ({
-            name: `http:${a.host}:${a.port}`,
-            kind: 'http',
-            address: a.host,
-            port: a.port,
-            bound: true,
-            follows: null,
-            activeConnections: 0,
-          })),
+          listeners: c.proxy.addresses().map((a): ListenerStatus => {
+            const gated = gate()?.status(`http:${a.host}:${a.requestedPort}`);
+            return {
+              name: `http:${a.host}:${a.port}`,
+              kind: 'http',
+              address: a.host,
+              port: a.port,
+              bound: gated?.bound ?? true,
+              follows: gated?.follows ?? null,
+              activeConnections: 0,
+            };
+          }),
         };
       },
       upstreamRuntimes() {

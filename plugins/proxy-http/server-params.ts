@@ -83,6 +83,7 @@ export function httpServerParams(http: NginxHttpConfig): HttpServerParams[] {
           host: l.host === '*' ? '0.0.0.0' : l.host,
           port: l.port,
           defaultServer: l.defaultServer,
+          loc: l.loc,
         })),
       serverNames: s.serverNames,
       locations,

@@ -13,6 +13,7 @@ import {
   type ServicePlugin,
   type StreamServerSpec,
   type UpstreamParams,
+  type VipService,
 } from '../../src/index.js';
 
 /** Maps the stream block of the model onto the stream service's specs: one per TCP listen address. */
@@ -38,7 +39,7 @@ export function streamSpecs(stream: NginxStreamConfig): StreamServerSpec[] {
       if (listen.udp || listen.unixPath !== undefined) continue;
       specs.push({
         ...STREAM_DEFAULTS,
-        listen: { host: listen.host, port: listen.port },
+        listen: { host: listen.host, port: listen.port, loc: listen.loc },
         upstream,
         ...(hashKey === undefined ? {} : { hashKey }),
         connectTimeoutMs: server.connectTimeoutMs,
@@ -71,6 +72,8 @@ export const streamProxyPlugin: ServicePlugin<readonly StreamServerSpec[]> = def
       random: ctx.random,
       strategy: (method) => ctx.strategy(method),
       metrics: sharedMetrics(),
+      // Present when keepalived.conf runs too: listeners on VIPs follow their instance.
+      gate: () => ctx.service<VipService>('proxy.vip')?.gate,
     });
     return {
       start: () => service.start(specs),

@@ -16,6 +16,13 @@ export interface EventMap {
     readonly to: string;
     readonly priority: number;
   };
+  /**
+   * A MASTER's virtual addresses are on its interfaces now (after `ip addr add`, before the
+   * gratuitous ARP): listeners that follow the instance bind on it.
+   */
+  'vrrp.vips_added': { readonly instance: string };
+  /** An instance's virtual addresses were removed (it left MASTER, or stopped): listeners on them close. */
+  'vrrp.vips_removed': { readonly instance: string };
   /** A tracker's published state changed (an edge): kind `script`, `interface`, `file`, `process`. */
   'tracker.changed': { readonly kind: string; readonly name: string; readonly state: TrackerState };
 }

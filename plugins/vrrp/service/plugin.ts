@@ -1,7 +1,12 @@
 /**
  * The `vrrp` service plugin: runs the vrrp_instance blocks of keepalived.conf.
  */
-import { definePlugin, type KeepalivedConfig, type ServicePlugin } from '../../../src/index.js';
+import {
+  definePlugin,
+  withProxyHealthTracks,
+  type KeepalivedConfig,
+  type ServicePlugin,
+} from '../../../src/index.js';
 import { VrrpService } from './vrrp-service.js';
 
 /** The `vrrp` plugin. */
@@ -10,10 +15,11 @@ export const vrrpPlugin: ServicePlugin<KeepalivedConfig> = definePlugin<ServiceP
   id: 'vrrp',
   version: '1.0.0',
   api: '^1.0.0',
+  // Instances the proxy serves also track its health (proxy.vip publishes it; docs/vip-listeners.md).
   select: (model) =>
     model.keepalived === undefined || model.keepalived.vrrpInstances.length === 0
       ? undefined
-      : model.keepalived,
+      : withProxyHealthTracks(model),
   create(ctx, model) {
     const service = new VrrpService(ctx, model);
     return {

@@ -203,7 +203,17 @@ export class VrrpService {
         void io.run(e);
         return;
       case 'add-vips':
-      case 'remove-vips':
+      case 'remove-vips': {
+        const effect = e as LinuxEffect;
+        const done = e.type === 'add-vips' ? 'vrrp.vips_added' : 'vrrp.vips_removed';
+        this.#enqueue(e.instance, async () => {
+          await io.run(effect);
+          // Listeners following the instance bind now, before the queued GARP announces the VIP;
+          // after a removal they close (src/proxy/vip/listener-gate.ts).
+          this.#ctx.bus.emit(done, { instance: e.instance });
+        });
+        return;
+      }
       case 'send-garp': {
         const effect = e as LinuxEffect;
         this.#enqueue(e.instance, () => io.run(effect));

@@ -10,6 +10,7 @@ export type {
   DumpConfig,
   LogConfig,
   MetricsConfig,
+  ProxyHealthConfig,
   TandemConfig,
   TrackChoiceConfig,
 } from './tandem.js';

@@ -49,6 +49,21 @@ export interface DumpConfig {
 }
 
 /**
+ * The proxy's health as a VRRP tracker (`proxy_health { ... }` in tandem.conf): down while a listener
+ * that should be serving cannot (docs/vip-listeners.md).
+ */
+export interface ProxyHealthConfig {
+  /** `track on|off`: attach the tracker to every instance whose VIPs the proxy listens on. */
+  readonly track: boolean;
+  /** keepalived weight semantics: 0 = FAULT while down, -N = priority lowered by N. */
+  readonly weight: number;
+  /** `nginx_checks replace|run`: a `vrrp_script` that checks nginx's process becomes this tracker. */
+  readonly nginxChecks: 'replace' | 'run';
+  /** How often listeners are checked and failed binds retried. */
+  readonly intervalMs: number;
+}
+
+/**
  * Tandem's own settings, from tandem.conf and the command line: what neither keepalived.conf nor
  * nginx.conf can say.
  */
@@ -72,4 +87,6 @@ export interface TandemConfig {
   readonly configId?: string;
   /** `-P, --vrrp`: run VRRP and its trackers only, no proxying (keepalived's VRRP-only mode). */
   readonly vrrpOnly?: boolean;
+  /** The proxy health tracker; absent means the defaults (`defaultProxyHealth`). */
+  readonly proxyHealth?: ProxyHealthConfig;
 }

@@ -12,10 +12,14 @@ import { planListeners, type ListenPlan } from './listen-plan.js';
 import { normalizeHost } from './server-name.js';
 import { parseTarget, upstreamUri } from './uri.js';
 import type { RequestVars } from './variables.js';
+import { locatedBindError } from '../vip/bind-error.js';
+import type { ListenerGate } from '../vip/listener-gate.js';
 
 /** A planned socket, once bound. */
 interface Listener extends ListenPlan<CompiledServer> {
   server?: Server | undefined;
+  /** Failed accept() calls (EMFILE...), for the proxy health tracker. */
+  acceptErrors?: { count: number; last: unknown };
 }
 
 /** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
@@ -40,6 +44,10 @@ export class HttpProxy {
   readonly #counting = new Map<Server, (socket: Duplex) => void>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
   readonly #released = new Map<Server, Listener>();
+  /** Sockets closed when their VRRP instance left MASTER; their connections still finish. */
+  readonly #retired = new Set<Server>();
+  /** Unregister functions of the listeners handed to a {@link ListenerGate}. */
+  readonly #gated: (() => void)[] = [];
 
   private constructor(
     listeners: Listener[],
@@ -74,21 +82,25 @@ export class HttpProxy {
   }
 
   /**
-   * Binds every listener; rejects with the socket error (EADDRINUSE…) and closes what was bound.
-   * With `previous` (a reload), listening sockets on the same address are taken over instead of
-   * bound anew, so no connection is refused in between; kept-alive client connections go on with
-   * the new configuration for their next request, and requests in progress finish on the old one.
+   * Binds every listener; rejects with the socket error (EADDRINUSE…, located at the `listen`
+   * directive) and closes what was bound. With `previous` (a reload), listening sockets on the same
+   * address are taken over instead of bound anew, so no connection is refused in between; kept-alive
+   * client connections go on with the new configuration for their next request, and requests in
+   * progress finish on the old one. With a `gate`, a listener on a VIP that cannot be bound now is
+   * left to the gate, which binds it while the VIP's instance is MASTER (docs/vip-listeners.md).
    */
-  async listen(previous?: HttpProxy): Promise<void> {
+  async listen(previous?: HttpProxy, gate?: ListenerGate): Promise<void> {
     const adopted: { from: HttpProxy; server: Server }[] = [];
     try {
       for (const l of this.#listeners) {
         const server = previous === undefined ? undefined : previous.#release(l);
-        if (server === undefined) {
-          await this.#bind(l);
-        } else {
+        if (server !== undefined) {
           adopted.push({ from: previous as HttpProxy, server });
           this.#attach(l, server);
+        } else if (gate?.modeOf(l.host).kind !== 'follow') {
+          await this.#bind(l).catch((err: unknown) => {
+            throw locatedBindError(l.host, l.port, err, l.loc);
+          });
         }
       }
     } catch (err) {
@@ -98,6 +110,27 @@ export class HttpProxy {
       await this.close();
       throw err;
     }
+    if (gate !== undefined) for (const l of this.#listeners) this.#gated.push(gate.add(this.#gateHandle(l)));
+  }
+
+  /** The gate's handle on one listener: bind a fresh socket, or stop accepting on it. */
+  #gateHandle(l: Listener) {
+    return {
+      name: `http:${l.host}:${l.port}`,
+      host: l.host,
+      port: l.port,
+      bind: () => this.#bind(l),
+      release: () => {
+        const server = l.server;
+        if (server === undefined) return;
+        l.server = undefined;
+        this.#retired.add(server);
+        server.close(() => this.#retired.delete(server));
+        server.closeIdleConnections();
+      },
+      listening: () => l.server?.listening === true,
+      acceptErrors: () => l.acceptErrors ?? { count: 0, last: undefined },
+    };
   }
 
   /** Hands the listening socket for `want`'s address to a successor, detached from this proxy. */
@@ -146,8 +179,11 @@ export class HttpProxy {
    * QUIT); whatever remains after that is closed.
    */
   async close(graceMs = 0): Promise<void> {
+    for (const off of this.#gated.splice(0)) off();
     for (const p of this.#pools) p.close();
     const servers = this.#listeners.flatMap((l) => (l.server === undefined ? [] : [l.server]));
+    servers.push(...this.#retired);
+    this.#retired.clear();
     for (const l of this.#listeners) l.server = undefined;
     const closed = Promise.all(
       servers.map(
@@ -185,9 +221,20 @@ export class HttpProxy {
     const server = createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 });
     this.#attach(l, server);
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      const onError = (err: Error): void => {
+        // A failed bind leaves no socket: the listener is unbound, not half-attached.
+        if (l.server === server) l.server = undefined;
+        reject(err);
+      };
+      server.once('error', onError);
       server.listen({ port: l.port, host: l.host, ipv6Only: l.ipv6Only }, () => {
-        server.removeListener('error', reject);
+        server.removeListener('error', onError);
+        // Node emits a failed accept() (EMFILE, ENFILE) as 'error': unhandled, it would end the
+        // daemon; counted, it turns the proxy health tracker down.
+        server.on('error', (err) => {
+          const prev = l.acceptErrors?.count ?? 0;
+          l.acceptErrors = { count: prev + 1, last: err };
+        });
         resolve();
       });
     });

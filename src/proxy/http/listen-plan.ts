@@ -1,3 +1,4 @@
+import type { SourceLoc } from '../../config/source-loc.js';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { VirtualHosts } from './server-name.js';
 import type { HttpServerParams } from './types.js';
@@ -12,6 +13,8 @@ export interface ListenPlan<T> {
   readonly any: VirtualHosts<T>;
   /** With a wildcard socket: servers of specific addresses, chosen by the connection's local address. */
   readonly byAddress: Map<string, VirtualHosts<T>>;
+  /** The first `listen` directive behind this socket (for a located bind error). */
+  readonly loc?: SourceLoc;
 }
 
 const v4Wildcards = new Set(['0.0.0.0', '*', '']);
@@ -34,12 +37,15 @@ function isWildcard(host: string): boolean {
 export function planListeners<T extends { readonly params: HttpServerParams }>(
   servers: readonly T[],
 ): { plans: ListenPlan<T>[]; diagnostics: Diagnostic[] } {
-  const groups = new Map<string, { s: T; host: string; port: number; isDefault: boolean }[]>();
+  const groups = new Map<
+    string,
+    { s: T; host: string; port: number; isDefault: boolean; loc: SourceLoc | undefined }[]
+  >();
   for (const s of servers) {
     for (const l of s.params.listen) {
       const key = `${family(l.host)}/${l.port}`;
       const list = groups.get(key) ?? [];
-      list.push({ s, host: l.host, port: l.port, isDefault: l.defaultServer });
+      list.push({ s, host: l.host, port: l.port, isDefault: l.defaultServer, loc: l.loc });
       groups.set(key, list);
     }
   }
@@ -64,7 +70,15 @@ export function planListeners<T extends { readonly params: HttpServerParams }>(
         target?.add(e.s.params.serverNames, e.s, e.isDefault);
       }
       diagnostics.push(...any.diagnostics, ...[...byAddress.values()].flatMap((v) => v.diagnostics));
-      plans.push({ host, port: first.port, ipv6Only: v6, any, byAddress });
+      const loc = entries.find((e) => e.host === host || isWildcard(e.host))?.loc ?? first.loc;
+      plans.push({
+        host,
+        port: first.port,
+        ipv6Only: v6,
+        any,
+        byAddress,
+        ...(loc === undefined ? {} : { loc }),
+      });
     }
   }
   return { plans, diagnostics };

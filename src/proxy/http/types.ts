@@ -1,3 +1,5 @@
+import type { SourceLoc } from '../../config/source-loc.js';
+
 /**
  * Plain input types of the HTTP data path. The nginx model adapter (issue 4) fills these from
  * `server {}` / `location {}` blocks; the upstream runtime (issue 8 items 2–4) satisfies
@@ -12,6 +14,8 @@ export interface ListenParams {
   readonly port: number;
   /** `listen … default_server`: this block answers requests whose Host matches no server_name. */
   readonly defaultServer: boolean;
+  /** The `listen` directive, so a failed bind is reported at its line. */
+  readonly loc?: SourceLoc;
 }
 
 /** How a location's path is matched, nginx spelling: `=`, `^~`, plain prefix, `~` and `~*`. */

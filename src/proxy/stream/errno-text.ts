@@ -10,6 +10,12 @@ const TEXT: Readonly<Record<string, string>> = {
   ENETUNREACH: '101: Network is unreachable',
   EPIPE: '32: Broken pipe',
   EADDRNOTAVAIL: '99: Cannot assign requested address',
+  EADDRINUSE: '98: Address already in use',
+  EACCES: '13: Permission denied',
+  EMFILE: '24: Too many open files',
+  ENFILE: '23: Too many open files in system',
+  ENOBUFS: '105: No buffer space available',
+  ENOMEM: '12: Cannot allocate memory',
 };
 
 /** The `(errno: text)` form of a Node socket error. */

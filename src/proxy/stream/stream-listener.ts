@@ -23,6 +23,8 @@ export interface StreamCounters {
 export class StreamListener {
   #params: StreamServerParams;
   readonly counters: StreamCounters = { accepted: 0, handled: 0, active: 0 };
+  /** Failed accept() calls so far and the last error (EMFILE...). */
+  acceptErrors: { count: number; last: unknown } = { count: 0, last: undefined };
   readonly #sessions = new Set<StreamSession>();
   readonly #server: Server;
   readonly #log: Logger;
@@ -47,6 +49,11 @@ export class StreamListener {
     this.#serverText = `${params.listen.host}:${params.listen.port}`;
     this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => {
       this.#accept(c);
+    });
+    // Node emits a failed accept() (EMFILE, ENFILE) as 'error': unhandled, it would end the daemon;
+    // counted, it turns the proxy health tracker down. A failed listen() is listen()'s to report.
+    this.#server.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.syscall === 'accept') this.acceptErrors = { count: this.acceptErrors.count + 1, last: err };
     });
   }
 
@@ -88,6 +95,19 @@ export class StreamListener {
         resolve(a);
       });
     });
+  }
+
+  /**
+   * Stops accepting, leaving running sessions alone (the VIP's instance left MASTER); {@link listen}
+   * binds again later.
+   */
+  release(): void {
+    if (this.#server.listening) this.#server.close();
+  }
+
+  /** Whether the socket is bound and accepting. */
+  get listening(): boolean {
+    return this.#server.listening;
   }
 
   #peerMetrics(p: Peer): PeerMetrics {
@@ -135,7 +155,7 @@ export class StreamListener {
    * (the graceful-stop deadline). Resolves once every session has ended.
    */
   async close(signal?: AbortSignal): Promise<void> {
-    this.#server.close();
+    this.release();
     if (this.#sessions.size === 0) return;
     await new Promise<void>((resolve) => {
       const force = () => {

@@ -8,6 +8,8 @@ import { createUpstream, type Upstream } from '../upstream/upstream.js';
 import { upstreamStatus } from '../upstream/upstream-status.js';
 import { StreamListener, type StreamCounters } from './stream-listener.js';
 import type { ListenAddress, StreamServerParams } from './types.js';
+import { locatedBindError } from '../vip/bind-error.js';
+import type { ListenerGate } from '../vip/listener-gate.js';
 
 /** One stream server as the service runs it: the upstream by value, shared by name. */
 export interface StreamServerSpec extends Omit<StreamServerParams, 'upstream'> {
@@ -23,6 +25,11 @@ export interface StreamServiceDeps {
   readonly strategy: (method: string) => StrategyPlugin | undefined;
   /** The metrics facade the sessions count into (frontend and per-peer handles). */
   readonly metrics: Metrics;
+  /**
+   * The gate that binds listeners on VIPs while their instance is MASTER (none: everything binds at
+   * start). A getter, because the service providing it is found only once every plugin is created.
+   */
+  readonly gate?: () => ListenerGate | undefined;
 }
 
 const keyOf = (a: ListenAddress) => `${a.host}|${a.port}`;
@@ -39,6 +46,7 @@ export class StreamService {
   #listeners = new Map<string, StreamListener>();
   #upstreams = new Map<string, Upstream>();
   readonly #draining = new Set<StreamListener>();
+  readonly #gated = new Map<StreamListener, () => void>();
 
   constructor(deps: StreamServiceDeps) {
     this.#deps = deps;
@@ -84,13 +92,36 @@ export class StreamService {
           clock: this.#deps.clock,
           metrics: this.#deps.metrics,
         });
-        await l.listen();
         fresh.push(l);
         next.set(key, l);
+        if (this.#deps.gate?.()?.modeOf(spec.listen.host).kind === 'follow') continue;
+        await l.listen().catch((err: unknown) => {
+          throw locatedBindError(spec.listen.host, spec.listen.port, err, spec.listen.loc);
+        });
       }
     } catch (err) {
       await Promise.all(fresh.map((l) => l.close(AbortSignal.timeout(0))));
       throw err;
+    }
+    const gate = this.#deps.gate?.();
+    if (gate !== undefined) {
+      for (const l of fresh) {
+        const { host, port } = l.params.listen;
+        const off = gate.add({
+          name: l.frontendName,
+          host,
+          port,
+          bind: async () => {
+            await l.listen();
+          },
+          release: () => {
+            l.release();
+          },
+          listening: () => l.listening,
+          acceptErrors: () => l.acceptErrors,
+        });
+        this.#gated.set(l, off);
+      }
     }
     for (const spec of specs) {
       const key = keyOf(spec.listen);
@@ -106,6 +137,8 @@ export class StreamService {
     // Removed listeners stop accepting now; their sessions (a database connection may last hours)
     // drain in the background rather than holding the reload.
     for (const l of removed) {
+      this.#gated.get(l)?.();
+      this.#gated.delete(l);
       this.#draining.add(l);
       void l.close().finally(() => this.#draining.delete(l));
     }
@@ -115,6 +148,8 @@ export class StreamService {
   async stop(signal?: AbortSignal): Promise<void> {
     const all = [...this.#listeners.values(), ...this.#draining];
     this.#listeners = new Map();
+    for (const off of this.#gated.values()) off();
+    this.#gated.clear();
     await Promise.all(all.map((l) => l.close(signal)));
   }
 
@@ -139,8 +174,8 @@ export class StreamService {
           kind: 'stream',
           address: a?.address ?? l.params.listen.host,
           port: a?.port ?? l.params.listen.port,
-          bound: a !== undefined,
-          follows: null,
+          bound: l.listening,
+          follows: this.#deps.gate?.()?.status(l.frontendName)?.follows ?? null,
           activeConnections: l.active,
         };
       }),

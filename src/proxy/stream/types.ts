@@ -1,9 +1,12 @@
+import type { SourceLoc } from '../../config/source-loc.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 /** Where a listener binds. */
 export interface ListenAddress {
   readonly host: string;
   readonly port: number;
+  /** The `listen` directive, so a failed bind is reported at its line. */
+  readonly loc?: SourceLoc;
 }
 
 /**

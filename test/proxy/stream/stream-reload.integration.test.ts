@@ -86,7 +86,10 @@ describe('stream reload', () => {
     const svc = service();
     await svc.start([spec(port, 'u', [a])]);
     // b's own port is taken, so listening on it fails.
-    await assert.rejects(svc.reload([spec(port, 'u', [b]), spec(b.port, 'u', [b])]), /EADDRINUSE/);
+    await assert.rejects(svc.reload([spec(port, 'u', [b]), spec(b.port, 'u', [b])]), {
+      code: 'EADDRINUSE',
+      message: /^bind\(\) to 127\.0\.0\.1:\d+ failed \(98: Address already in use\)$/,
+    });
     assert.equal((await connectGreeted(port)).greeting, 'a');
     assert.equal(svc.listeners().length, 1);
   });

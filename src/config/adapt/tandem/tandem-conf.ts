@@ -1,7 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import { configError, configWarning, type Diagnostic, type Result } from '../../../core/diagnostic.js';
 import type { Directive, Word } from '../../directive.js';
-import type { AdminConfig, DumpConfig, LogConfig, MetricsConfig, TandemConfig } from '../../model/tandem.js';
+import type {
+  AdminConfig,
+  DumpConfig,
+  LogConfig,
+  MetricsConfig,
+  ProxyHealthConfig,
+  TandemConfig,
+} from '../../model/tandem.js';
 import { adminListenProblem } from '../../../admin/listen-policy.js';
 import { parseHostPort } from './host-port.js';
 import { adaptBalancerChoice, adaptTrackChoice, isExtensionName } from './plugin-directives.js';
@@ -96,6 +103,43 @@ function adaptDumps(d: Directive, out: Diagnostic[], path: (w: Word) => string):
   return c;
 }
 
+/** The proxy health tracker's defaults: on, FAULT while down, nginx checks replaced, checked every 2 s. */
+export const defaultProxyHealth: ProxyHealthConfig = {
+  track: true,
+  weight: 0,
+  nginxChecks: 'replace',
+  intervalMs: 2000,
+};
+
+function adaptProxyHealth(d: Directive, out: Diagnostic[]): ProxyHealthConfig {
+  // `proxy_health { track on; weight -20; nginx_checks replace; interval 2s; }`
+  const c: Mutable<ProxyHealthConfig> = { ...defaultProxyHealth };
+  for (const x of d.block ?? []) {
+    const w = oneArg(x, out);
+    if (w === undefined) continue;
+    if (x.name === 'track') {
+      const v = bool(w, out);
+      if (v !== undefined) c.track = v;
+    } else if (x.name === 'weight') {
+      // keepalived's range for a script weight (vrrp_parser.c: -253..253).
+      const n = /^[-+]?\d+$/.test(w.text) ? Number(w.text) : NaN;
+      if (Number.isInteger(n) && n >= -253 && n <= 253) c.weight = n;
+      else out.push(configError('TANDEM_CONFIG_VALUE', `weight "${w.text}" is not in -253..253`, w.loc));
+    } else if (x.name === 'nginx_checks') {
+      if (w.text === 'replace' || w.text === 'run') c.nginxChecks = w.text;
+      else out.push(configError('TANDEM_CONFIG_VALUE', `"${w.text}" is not replace or run`, w.loc));
+    } else if (x.name === 'interval') {
+      const m = /^(\d+)(ms|s)?$/.exec(w.text);
+      const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+      if (ms >= 100 && ms <= 3_600_000) c.intervalMs = ms;
+      else out.push(configError('TANDEM_CONFIG_VALUE', `interval "${w.text}" is not 100ms..1h`, w.loc));
+    } else {
+      out.push(configError('TANDEM_CONFIG_UNKNOWN', `unknown directive "${x.name}" in proxy_health`, x.loc));
+    }
+  }
+  return c;
+}
+
 function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
   // `admin HOST:PORT [token=SECRET];`
   const [addr, ...rest] = d.args;
@@ -138,7 +182,17 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
   const path = (w: Word) => resolve(dirname(w.loc.file), w.text);
   const seen = new Map<string, Directive>();
   for (const d of directives) {
-    const single = ['keepalived', 'nginx', 'admin', 'pid', 'config_id', 'metrics', 'log', 'dumps'];
+    const single = [
+      'keepalived',
+      'nginx',
+      'admin',
+      'pid',
+      'config_id',
+      'metrics',
+      'log',
+      'dumps',
+      'proxy_health',
+    ];
     const earlier = seen.get(d.name);
     if (single.includes(d.name) && earlier !== undefined) {
       out.push(configError('TANDEM_CONFIG_DUPLICATE', `"${d.name}" directive is duplicate`, d.loc));
@@ -212,6 +266,9 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
         break;
       case 'log':
         c.log = adaptLog(d, out);
+        break;
+      case 'proxy_health':
+        c.proxyHealth = adaptProxyHealth(d, out);
         break;
       default:
         // Possibly a loaded plugin's own directive: the plugin check decides once plugins are in.
