@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 
@@ -88,16 +89,22 @@ export class GratuitousArp {
       this.#running++;
       let stderr = '';
       const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+      // No pipe when the spawn itself failed (EMFILE): then only 'error' arrives.
+      (child.stderr as Readable | null)?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
       const kill = setTimeout(() => child.kill('SIGKILL'), this.#timeoutMs);
+      let finished = false;
+      // A failed spawn emits both 'error' and 'close': report it once.
       const done = (ok: boolean, why: string): void => {
+        if (finished) return;
+        finished = true;
         clearTimeout(kill);
         this.#running--;
         if (!ok) this.#log.warn(`gratuitous ARP for ${address} on ${device} failed: ${why}`);
         resolve();
       };
       child.on('error', (err) => {
-        done(false, `${err.message} (install iputils-arping)`);
+        const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (install iputils-arping)' : '';
+        done(false, `${err.message}${hint}`);
       });
       child.on('close', (code, signal) => {
         done(

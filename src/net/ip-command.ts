@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { TandemError } from '../core/errors.js';
 
 /** Where `ip` runs: the current namespace by default, or a named one (`ip -n NS`, for tests and multi-namespace hosts). */
@@ -68,14 +69,15 @@ export class IpCommand {
         stdio: ['pipe', 'ignore', 'pipe'],
       });
       let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+      // No pipes when the spawn itself failed (EMFILE): then only 'error' arrives.
+      (child.stderr as Readable | null)?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
       child.on('error', (err) => {
         reject(new TandemError('TANDEM_ERR_NET_COMMAND', `ip -batch: ${err.message}`, { cause: err }));
       });
       child.on('close', () => {
         resolve(parseBatchErrors(lines, stderr));
       });
-      child.stdin.end(lines.join('\n') + '\n');
+      (child.stdin as Writable | null)?.end(lines.join('\n') + '\n');
     });
   }
 
