@@ -144,6 +144,10 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
         if (old !== undefined) void old.proxy.close(GRACE_MS);
         return true;
       },
+      // Graceful stop, first phase: Connection: close from now on, while the VIP is handed over.
+      drain() {
+        current?.proxy.drain();
+      },
       async stop(signal: AbortSignal) {
         const grace = signal.aborted ? 0 : GRACE_MS;
         await current?.proxy.close(grace);

@@ -35,6 +35,12 @@ export interface Service<C = unknown> {
   init?(): Promise<void> | void;
   start?(): Promise<void> | void;
   reload?(next: C): Promise<boolean> | boolean;
+  /**
+   * The first phase of a graceful stop, run on every service at once before any `stop`: stop
+   * reusing client connections, hand the VIPs over, while everything still serves. Resolves when
+   * the service is ready to be stopped; `signal` aborts at the stop deadline.
+   */
+  drain?(signal: AbortSignal): Promise<void> | void;
   stop?(signal: AbortSignal): Promise<void> | void;
 }
 

@@ -95,6 +95,16 @@ export interface LinuxVrrpIoOptions {
   readonly netns?: string;
 }
 
+/** The unicast peers a receiving socket filters on ('' = multicast, every source). */
+function peersOf(list: readonly LinuxInstance[]): string {
+  const multicast = list.some((i) => (i.unicastPeers ?? []).length === 0);
+  return multicast ? '' : list.flatMap((i) => i.unicastPeers ?? []).join(' ');
+}
+
+/** What a sending socket is opened with: a change means a new socket. */
+const sendKey = (i: LinuxInstance): string =>
+  JSON.stringify([i.interface, i.family, i.source, i.unicastPeers, i.ttl]);
+
 /**
  * The Linux side of VRRP in one object: checks privileges and interfaces at start, removes what a
  * crashed run left, opens one raw socket per instance, follows links, and runs the core's I/O
@@ -102,10 +112,13 @@ export interface LinuxVrrpIoOptions {
  */
 export class LinuxVrrpIo {
   readonly kernel: KernelConfig;
-  readonly #o: LinuxVrrpIoOptions;
+  #o: LinuxVrrpIoOptions;
   readonly #log: Logger;
   readonly #sockets = new Map<string, VrrpSocket>();
-  readonly #receivers: VrrpSocket[] = [];
+  readonly #sendKeys = new Map<string, string>();
+  /** Receiving sockets by `interface/family`, with the unicast peers each was opened for. */
+  readonly #receivers = new Map<string, { socket: VrrpSocket; peers: string }>();
+  #onPacket: (d: ReceivedDatagram) => void = () => undefined;
   readonly #na = new Map<string, UnsolicitedNa>();
   readonly #garp: GratuitousArp;
   readonly #ip: IpCommand;
@@ -144,6 +157,7 @@ export class LinuxVrrpIo {
   }
 
   async #open(onPacket: (d: ReceivedDatagram) => void): Promise<void> {
+    this.#onPacket = onPacket;
     this.#links = await LinkMonitor.start({ ip: this.#ip, log: this.#log });
     const scriptRunner = new ScriptRunner(this.#log);
     const fifos = (this.#o.fifos ?? []).map((f) =>
@@ -161,29 +175,58 @@ export class LinuxVrrpIo {
       scripts: (scope, name) =>
         scope === 'GROUP' ? this.#o.groups?.[name] : this.#o.instances.find((i) => i.name === name)?.notify,
     });
-    // One receiving socket per (interface, family), joined to the group if any instance there is
-    // multicast: each raw socket gets its own copy of every advert, and the core must see each once.
-    // Each instance sends on its own socket (its source, peers, TTL), with receiving paused.
+    await this.#openSockets();
+  }
+
+  /**
+   * Opens what the instances need and is not open yet, and closes what they no longer need. One
+   * receiving socket per (interface, family), joined to the group if any instance there is
+   * multicast: each raw socket gets its own copy of every advert, and the core must see each once.
+   * Each instance sends on its own socket (its source, peers, TTL), with receiving paused. A socket
+   * whose parameters are unchanged is kept, so a reload does not miss an advert.
+   */
+  async #openSockets(): Promise<void> {
     const receivers = new Map<string, LinuxInstance[]>();
     for (const i of this.#o.instances) {
       const key = `${i.interface}/${i.family}`;
       receivers.set(key, [...(receivers.get(key) ?? []), i]);
     }
+    for (const [key, rx] of this.#receivers) {
+      const list = receivers.get(key);
+      if (list !== undefined && peersOf(list) === rx.peers) continue;
+      rx.socket.close();
+      this.#receivers.delete(key);
+    }
     for (const [key, list] of receivers) {
       const first = list[0];
-      if (first === undefined) continue;
-      const multicast = list.some((i) => (i.unicastPeers ?? []).length === 0);
-      const peers = multicast ? [] : list.flatMap((i) => i.unicastPeers ?? []);
-      const rx = await VrrpSocket.open(
-        { family: first.family, interface: first.interface, ip: this.#ip, unicastPeers: peers },
-        onPacket,
+      if (first === undefined || this.#receivers.has(key)) continue;
+      const peers = peersOf(list);
+      const socket = await VrrpSocket.open(
+        {
+          family: first.family,
+          interface: first.interface,
+          ip: this.#ip,
+          unicastPeers: peers === '' ? [] : peers.split(' '),
+        },
+        (d) => {
+          this.#onPacket(d);
+        },
         (err) => {
           this.#log.error(`VRRP socket on ${key}: ${err.message}`);
         },
       );
-      this.#receivers.push(rx);
+      this.#receivers.set(key, { socket, peers });
+    }
+    const senders = new Map(this.#o.instances.map((i) => [i.name, i]));
+    for (const [name, socket] of this.#sockets) {
+      const i = senders.get(name);
+      if (i !== undefined && this.#sendKeys.get(name) === sendKey(i)) continue;
+      socket.close();
+      this.#sockets.delete(name);
+      this.#sendKeys.delete(name);
     }
     for (const i of this.#o.instances) {
+      if (this.#sockets.has(i.name)) continue;
       const socket = await VrrpSocket.open(
         {
           family: i.family,
@@ -200,7 +243,21 @@ export class LinuxVrrpIo {
         },
       );
       this.#sockets.set(i.name, socket);
+      this.#sendKeys.set(i.name, sendKey(i));
     }
+  }
+
+  /**
+   * A reload: checks every interface first (a missing one rejects, nothing changed), then takes the
+   * new instances and notify scripts and opens or closes sockets to match.
+   */
+  async reconfigure(
+    instances: readonly LinuxInstance[],
+    groups: Readonly<Record<string, NotifyScripts>>,
+  ): Promise<void> {
+    for (const i of instances) await readInterface(this.#ip, i.interface, `vrrp_instance ${i.name}`);
+    this.#o = { ...this.#o, instances, groups };
+    await this.#openSockets();
   }
 
   /** The instance's socket (source address, counters). */
@@ -257,9 +314,11 @@ export class LinuxVrrpIo {
    */
   async stop(): Promise<void> {
     this.#report(await this.kernel.removeOwned());
-    for (const s of [...this.#sockets.values(), ...this.#receivers]) s.close();
+    for (const s of [...this.#sockets.values(), ...[...this.#receivers.values()].map((r) => r.socket)])
+      s.close();
     this.#sockets.clear();
-    this.#receivers.length = 0;
+    this.#sendKeys.clear();
+    this.#receivers.clear();
     for (const n of this.#na.values()) n.close();
     this.#na.clear();
     this.#garp.cancel();

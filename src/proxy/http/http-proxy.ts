@@ -40,6 +40,12 @@ export class HttpProxy {
   readonly #counting = new Map<Server, (socket: Duplex) => void>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
   readonly #released = new Map<Server, Listener>();
+  /** Responses not yet finished, so a drain can turn their keep-alive off. */
+  readonly #inFlight = new Set<ServerResponse>();
+  readonly #forget = (res: ServerResponse): void => {
+    this.#inFlight.delete(res);
+  };
+  #draining = false;
 
   private constructor(
     listeners: Listener[],
@@ -129,6 +135,26 @@ export class HttpProxy {
     if (l === undefined) return;
     this.#released.delete(server);
     this.#attach(l, server);
+  }
+
+  /**
+   * The first phase of a graceful stop (nginx's graceful QUIT stops keep-alive the same way): every
+   * response from now on, and every one not yet started, carries `Connection: close`; idle
+   * keep-alive connections are closed now, and those busy once their response is sent. Listeners
+   * stay open and new connections are still served (one request each), so clients that still reach
+   * this host while the VIP moves are served rather than refused.
+   */
+  drain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    const closeIdle = (): void => {
+      for (const l of this.#listeners) l.server?.closeIdleConnections();
+    };
+    for (const res of this.#inFlight) {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+      else res.once('finish', () => setImmediate(closeIdle));
+    }
+    closeIdle();
   }
 
   /** The bound addresses, in listener order. */
@@ -232,6 +258,11 @@ export class HttpProxy {
   }
 
   #handle(l: Listener, req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | undefined): void {
+    if (this.#draining) res.shouldKeepAlive = false;
+    else {
+      this.#inFlight.add(res);
+      res.once('close', this.#forget.bind(this, res));
+    }
     const vhosts = l.byAddress.size > 0 ? (l.byAddress.get(req.socket.localAddress ?? '') ?? l.any) : l.any;
     const hostHeader = req.headers.host;
     const server = vhosts.find(hostHeader);
