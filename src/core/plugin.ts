@@ -36,7 +36,8 @@ export interface Service<C = unknown> {
   start?(): Promise<void> | void;
   reload?(next: C): Promise<boolean> | boolean;
   /**
-   * The first phase of a graceful stop, run on every service at once before any `stop`: stop
+   * The first phase of a graceful stop, run on every service in reverse start order before any
+   * `stop`: stop
    * reusing client connections, hand the VIPs over, while everything still serves. Resolves when
    * the service is ready to be stopped; `signal` aborts at the stop deadline.
    */

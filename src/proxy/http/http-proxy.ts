@@ -139,22 +139,20 @@ export class HttpProxy {
 
   /**
    * The first phase of a graceful stop (nginx's graceful QUIT stops keep-alive the same way): every
-   * response from now on, and every one not yet started, carries `Connection: close`; idle
-   * keep-alive connections are closed now, and those busy once their response is sent. Listeners
-   * stay open and new connections are still served (one request each), so clients that still reach
-   * this host while the VIP moves are served rather than refused.
+   * response from now on, and every one not yet started, carries `Connection: close`, so each busy
+   * keep-alive connection closes cleanly after its next response. Connections still idle after
+   * `idleGraceMs` are closed then: closing an idle connection races with a request the client may be
+   * writing on it at that instant (the client sees a reset), so the active ones are given the time to
+   * close in-band first. Listeners stay open and new connections are still served (one request
+   * each), so clients that reach this host while the VIP moves are served rather than refused.
+   * Resolves once the idle connections are closed.
    */
-  drain(): void {
+  async drain(idleGraceMs = 0): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
-    const closeIdle = (): void => {
-      for (const l of this.#listeners) l.server?.closeIdleConnections();
-    };
-    for (const res of this.#inFlight) {
-      if (!res.headersSent) res.shouldKeepAlive = false;
-      else res.once('finish', () => setImmediate(closeIdle));
-    }
-    closeIdle();
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    if (idleGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, idleGraceMs));
+    for (const l of this.#listeners) l.server?.closeIdleConnections();
   }
 
   /** The bound addresses, in listener order. */
