@@ -10,7 +10,8 @@ import { initState, initTrackers } from './lifecycle.js';
 import type { VrrpParams, VrrpVip } from './params.js';
 import { resolveParams, type ResolvedInstance } from './resolve.js';
 import { createVrrpState } from './state-machine.js';
-import { isFaulty, isInitPending, downInstance, tryUpInstance, updatePriority } from './transitions.js';
+import { clampPriority, trackerContribution } from './priority.js';
+import { downInstance, isFaulty, isInitPending, sendGarp, tryUpInstance } from './transitions.js';
 import type { VrrpGroupState, VrrpInstanceState, VrrpState, VrrpStepResult, VrrpTimerName } from './types.js';
 import type { VrrpStats } from './stats.js';
 
@@ -68,34 +69,33 @@ function applyKept(ctx: Ctx, name: string, before: ResolvedInstance, trackers: R
     if (s !== undefined) known[t.name] = s;
   }
   i.trackers = known;
-  // "Changing effective priority from 150 to 160"; a backup's running down timer moves with it.
-  updatePriority(ctx, name);
+  // The new base priority takes effect silently (keepalived logs no "Changing effective priority"
+  // line on reload); a backup's running down timer moves with it, as for a tracker.
+  const old = i.effectivePriority;
+  const oldDown = i.msDownTimerUs;
+  i.totalPriority =
+    i.basePriority + c.trackers.reduce((n, t) => n + trackerContribution(t, known[t.name]), 0);
+  i.effectivePriority = clampPriority(i.basePriority, i.totalPriority);
+  if (i.effectivePriority !== old) {
+    i.msDownTimerUs = ctx.msDownUs(name);
+    const due = i.timers['master-down'];
+    if (i.state === 'BACKUP' && due !== undefined)
+      ctx.setTimer(name, 'master-down', due + (i.msDownTimerUs - oldDown) / 1000);
+  }
   if (i.state === 'MASTER' && i.resigning !== true) {
     i.masterAdverIntUs = c.adverIntUs;
     const added = without(c.allVips, before.allVips);
-    if (i.vipsSet && added.length > 0) {
+    // Observed on keepalived 2.2.7: a master's reload logs "setting VIPs." and sends a GARP burst for
+    // every VIP, old and new.
+    if (i.vipsSet && c.allVips.length > 0) {
       ctx.log(`(${name}) setting VIPs.`, 'debug');
-      ctx.effects.push({ type: 'add-vips', instance: name, interface: c.params.interface, vips: added });
-      const v4 = added.filter((v) => !v.address.includes(':')).map((v) => v.address);
-      const v6 = added.filter((v) => v.address.includes(':')).map((v) => v.address);
-      for (const [family, addresses] of [
-        ['ipv4', v4],
-        ['ipv6', v6],
-      ] as const) {
-        if (addresses.length === 0) continue;
-        ctx.effects.push({
-          type: 'send-garp',
-          instance: name,
-          interface: c.params.interface,
-          family,
-          addresses,
-          repeat: c.garp.masterRepeat,
-          intervalMs: c.garp.intervalMs,
-        });
-      }
+      if (added.length > 0)
+        ctx.effects.push({ type: 'add-vips', instance: name, interface: c.params.interface, vips: added });
+      sendGarp(ctx, name, c.garp.masterRepeat);
     }
-    // keepalived's masters advertise at once on reload: the peer learns a new priority or VIP list
-    // now, and the advert timer restarts on the (possibly new) interval.
+    // keepalived's masters advertise at once on reload (observed: one advert at the old priority,
+    // then one at the new, 15 ms apart; Tandem sends the second only): the peer learns a new
+    // priority or VIP list now, and the advert timer restarts on the (possibly new) interval.
     ctx.sendAdvert(name, i.effectivePriority);
     ctx.setTimer(name, 'advert', ctx.now + c.adverIntUs / 1000);
   } else if (i.state === 'BACKUP') {

@@ -43,10 +43,6 @@ describe('VRRP reload in place', () => {
     const adverts = fx.filter((e) => e.type === 'send-advert');
     assert.equal(adverts.length, 1, 'one advert at once');
     assert.equal(adverts[0]?.type === 'send-advert' ? adverts[0].priority : 0, 160);
-    assert.ok(
-      ra.logs().some((l) => l.value === '(VI_1) Changing effective priority from 150 to 160'),
-      'keepalived logs the change',
-    );
     lan.runUntil(t + 2000);
     assert.equal(ra.stateOf('VI_1'), 'MASTER');
     assert.equal(rb.stateOf('VI_1'), 'BACKUP');
@@ -58,7 +54,7 @@ describe('VRRP reload in place', () => {
     );
   });
 
-  it('VIPs added and removed on a MASTER apply in place: only the difference, GARP for the new one', () => {
+  it('VIPs added and removed on a MASTER apply in place: only the difference, then a GARP burst', () => {
     const { lan, ra } = settledPair();
     const t = lan.clock.now();
     const vips = [
@@ -81,8 +77,9 @@ describe('VRRP reload in place', () => {
         ['add-vips', ['198.51.100.102']],
       ],
     );
-    const garps = fx.flatMap((e) => (e.type === 'send-garp' ? e.addresses : []));
-    assert.deepEqual(garps, ['198.51.100.101', '198.51.100.102']);
+    // keepalived re-sends a GARP burst for every VIP of a master on reload.
+    const garps = fx.flatMap((e) => (e.type === 'send-garp' ? [e.addresses] : []));
+    assert.deepEqual(garps, [['198.51.100.101'], ['198.51.100.101', '198.51.100.102']]);
     assert.equal(ra.stateOf('VI_1'), 'MASTER');
   });
 
