@@ -144,6 +144,7 @@ export interface LoadResult {
     readonly requests: number;
     readonly failures: number;
     readonly maxStallMs: number;
+    readonly retries: number;
     readonly errors: Readonly<Record<string, number>>;
   }[];
   /** [issued, ended, ok (1/0), client] in ms since the epoch. */
@@ -153,9 +154,17 @@ export interface LoadResult {
 /** The longest stall over every client. */
 export const maxStall = (r: LoadResult): number => Math.max(0, ...r.clients.map((c) => c.maxStallMs));
 
-/** Time from `t` to the end of the first successful request issued at or after `t`. */
+/**
+ * How long after `t` (a crash) service resumed: the end of the first successful request issued after
+ * the outage began (the first failure at or after `t`), minus `t`. Starting from the first failure
+ * rather than from `t` keeps a request answered just before the crash (the two processes' clocks
+ * agree to a few ms only) from counting as the resumption. No failure at all: 0.
+ */
 export function resumeAfter(r: LoadResult, t: number): number | undefined {
-  const ok = r.samples.filter((s) => s[2] === 1 && s[0] >= t).sort((a, b) => a[1] - b[1]);
+  const failed = r.samples.filter((s) => s[2] === 0 && s[1] >= t).sort((a, b) => a[0] - b[0]);
+  const from = failed[0]?.[0];
+  if (from === undefined) return 0;
+  const ok = r.samples.filter((s) => s[2] === 1 && s[0] >= from).sort((a, b) => a[1] - b[1]);
   return ok[0] === undefined ? undefined : ok[0][1] - t;
 }
 

@@ -6,7 +6,11 @@
  * or a service mesh sidecar reusing idle connections), together send RATE requests per second for
  * DURATION_MS, open loop: a request is issued on schedule whatever the earlier ones are doing, so a
  * stalled connection does not hide an outage. Each request has a deadline (DEADLINE_MS from issue);
- * an error, a non-200 status or the deadline counts as a failure. No retries.
+ * an error, a non-200 status or the deadline counts as a failure. Like curl, Go's net/http and the
+ * browsers (RFC 9112 §9.3.1), a GET that fails on a *reused* keep-alive connection before any byte of
+ * the response (the server closed it as it was being reused: ECONNRESET, EPIPE) is retried on
+ * another connection, within the same deadline; retries are counted. Nothing else is retried: a
+ * fresh connection refused or reset, a timeout or a 5xx is a failure.
  *
  * Prints `{"event":"started"}`, then once done
  * `{"event":"done","requests":N,"failures":F,"clients":[{requests,failures,maxStallMs,errors}],"samples":[[issue,end,ok,client]...]}`
@@ -28,13 +32,19 @@ interface ClientStats {
   failures: number;
   /** The longest time a request of this client took, from issue to its end (failed ones too). */
   maxStallMs: number;
+  /** Requests sent again after their reused connection was closed under them. */
+  retries: number;
   errors: Record<string, number>;
 }
+
+/** Errors of a reused connection closed by the server as the request went out. */
+const RETRYABLE = new Set(['ECONNRESET', 'EPIPE']);
 
 const stats: ClientStats[] = Array.from({ length: clients }, () => ({
   requests: 0,
   failures: 0,
   maxStallMs: 0,
+  retries: 0,
   errors: {},
 }));
 const agents = Array.from({ length: clients }, () => new Agent({ keepAlive: true }));
@@ -62,21 +72,33 @@ function one(k: number): void {
     }
     samples.push([Number(t0.toFixed(1)), Number(t1.toFixed(1)), ok ? 1 : 0, k]);
   };
-  const req = get(url, { agent }, (res) => {
-    res.resume();
-    res.on('end', () => {
-      finish(res.statusCode === 200, `status ${res.statusCode ?? 0}`);
+  let req: ReturnType<typeof get> | undefined;
+  const attempt = (): void => {
+    let answered = false;
+    const r = get(url, { agent }, (res) => {
+      answered = true;
+      res.resume();
+      res.on('end', () => {
+        finish(res.statusCode === 200, `status ${res.statusCode ?? 0}`);
+      });
+      res.on('error', (err: NodeJS.ErrnoException) => {
+        finish(false, err.code ?? err.message);
+      });
     });
-    res.on('error', (err: NodeJS.ErrnoException) => {
+    req = r;
+    r.on('error', (err: NodeJS.ErrnoException) => {
+      if (!settled && !answered && r.reusedSocket && RETRYABLE.has(err.code ?? '')) {
+        s.retries++;
+        attempt();
+        return;
+      }
       finish(false, err.code ?? err.message);
     });
-  });
-  req.on('error', (err: NodeJS.ErrnoException) => {
-    finish(false, err.code ?? err.message);
-  });
+  };
+  attempt();
   const timer = setTimeout(() => {
     finish(false, 'deadline');
-    req.destroy();
+    req?.destroy();
   }, deadline);
 }
 
