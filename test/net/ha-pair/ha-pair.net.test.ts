@@ -11,6 +11,7 @@ import {
   startLoad,
   type LoadResult,
 } from '../../helpers/ha-pair.js';
+import type { Capture } from '../../helpers/capture.js';
 import { NetLab } from '../../helpers/netns.js';
 import { requireRoot } from '../../helpers/require-root.js';
 import { masterDownMs } from '../../helpers/vrrp-conf.js';
@@ -95,6 +96,20 @@ describe(
       adverts = await AdvertWatch.start(rig);
     });
 
+    /** Debug: every ARP frame about the VIP, ms after `t0`, with the sender's router name. */
+    const arpLines = async (cap: Capture | undefined, t0: number): Promise<string> => {
+      if (cap === undefined) return '';
+      const byMac = new Map([...rig.routers.values()].map((r) => [r.mac, r.name]));
+      byMac.set(rig.client.mac, 'client');
+      return timelineOf(await cap.stop())
+        .arps.filter((a) => a.senderIp === VIP || a.targetIp === VIP)
+        .map(
+          (a) =>
+            `ARP ${Math.round(a.time * 1000 - t0)} op${a.op} from ${byMac.get(a.senderMac) ?? a.senderMac} ${a.senderIp} -> ${a.targetIp}`,
+        )
+        .join('\n');
+    };
+
     const reset = async (): Promise<void> => {
       await Promise.all([...nodes.values()].map((n) => n.reset()));
       await rig.reset();
@@ -113,6 +128,7 @@ describe(
       const master = node(m);
       const backup = node(b);
       try {
+        const arps = process.env.HO_DEBUG === undefined ? undefined : await rig.capture('arp');
         await startPair(master, backup, vrid);
         const load = await startLoad(rig, { durationMs: LOAD_MS });
         await sleep(ACT_AT_MS);
@@ -124,7 +140,7 @@ describe(
         const resume = resumeAfter(r, killAt);
         assert.ok(resume !== undefined, `${pair}: no request succeeded after the crash`);
         figure('kill -9 of the master', pair, r, { resumeMs: Number(resume.toFixed(1)), theoryMs: MDI });
-        debug(r, killAt, master.vrrp.log(), backup.vrrp.log());
+        debug(r, killAt, await arpLines(arps, killAt), master.vrrp.log(), backup.vrrp.log());
         return { failures: r.failures, maxStallMs: maxStall(r), resumeMs: resume };
       } finally {
         await reset();
@@ -135,6 +151,7 @@ describe(
       const master = node(m);
       const backup = node(b);
       try {
+        const arps = process.env.HO_DEBUG === undefined ? undefined : await rig.capture('arp');
         await startPair(master, backup, vrid);
         const load = await startLoad(rig, { durationMs: LOAD_MS });
         await sleep(ACT_AT_MS);
@@ -145,7 +162,14 @@ describe(
         await backup.vrrp.waitState('MASTER', 5000);
         const r = await load.done;
         figure('graceful stop of the master', pair, r);
-        debug(r, stopAt, `exit after ${exitAt - stopAt} ms`, master.vrrp.log(), backup.vrrp.log());
+        debug(
+          r,
+          stopAt,
+          `exit after ${exitAt - stopAt} ms`,
+          await arpLines(arps, stopAt),
+          master.vrrp.log(),
+          backup.vrrp.log(),
+        );
         return r;
       } finally {
         await reset();
