@@ -155,16 +155,16 @@ export interface LoadResult {
 export const maxStall = (r: LoadResult): number => Math.max(0, ...r.clients.map((c) => c.maxStallMs));
 
 /**
- * How long after `t` (a crash) service resumed: the end of the first successful request issued after
- * the outage began (the first failure at or after `t`), minus `t`. Starting from the first failure
- * rather than from `t` keeps a request answered just before the crash (the two processes' clocks
- * agree to a few ms only) from counting as the resumption. No failure at all: 0.
+ * How long after `t` (a crash) service resumed: the end of the first successful request issued once
+ * the outage was visible (the end of the first failure after `t`), minus `t`. Requests answered
+ * around the crash instant (the two processes' clocks agree to a few ms only) do not count as the
+ * resumption. No failure at all: 0.
  */
 export function resumeAfter(r: LoadResult, t: number): number | undefined {
-  const failed = r.samples.filter((s) => s[2] === 0 && s[1] >= t).sort((a, b) => a[0] - b[0]);
-  const from = failed[0]?.[0];
-  if (from === undefined) return 0;
-  const ok = r.samples.filter((s) => s[2] === 1 && s[0] >= from).sort((a, b) => a[1] - b[1]);
+  const failed = r.samples.filter((s) => s[2] === 0 && s[1] >= t).sort((a, b) => a[1] - b[1]);
+  const seen = failed[0]?.[1];
+  if (seen === undefined) return 0;
+  const ok = r.samples.filter((s) => s[2] === 1 && s[0] >= seen).sort((a, b) => a[1] - b[1]);
   return ok[0] === undefined ? undefined : ok[0][1] - t;
 }
 
@@ -228,14 +228,17 @@ export class AdvertWatch {
     return new AdvertWatch(p);
   }
 
-  /** Resolves as soon as the next advert from `src` arrives (polled every loop turn). */
+  /**
+   * Resolves as soon as the next advert from `src` arrives (checked every millisecond: a busy wait
+   * would take the CPU the load client needs on a small host).
+   */
   async next(src: string, timeoutMs = 2000): Promise<void> {
     const from = this.#proc.stdout.length;
     const needle = `"src":"${src}"`;
     const deadline = Date.now() + timeoutMs;
     while (!this.#proc.stdout.includes(needle, from)) {
       if (Date.now() > deadline) throw new Error(`no advert from ${src} within ${timeoutMs} ms`);
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 1));
     }
   }
 }
