@@ -1,10 +1,5 @@
-import { statSync } from 'node:fs';
 import {
-  IpCommand,
-  linkLocalIpv6,
   messageOf,
-  primaryIpv4,
-  readInterface,
   type KeepalivedConfig,
   type PluginContext,
   type Signal,
@@ -21,21 +16,8 @@ import {
   type TrackRef,
 } from './params-from-model.js';
 import { HandoverWatch } from './handover.js';
+import { ownershipFile, sourcesOf } from './sources.js';
 import { syncGroupStatusOf, vrrpStatusOf, type TransitionLog } from './status.js';
-
-/**
- * Where Tandem records the addresses, routes and rules it added. Those belong to a network
- * namespace, so the file is per namespace: two daemons in two namespaces never share one.
- */
-export function ownershipFile(): string {
-  let ns = 'default';
-  try {
-    ns = String(statSync('/proc/self/ns/net').ino);
-  } catch {
-    // No /proc: one file for the host.
-  }
-  return `/run/tandem/vrrp-owned-net${ns}.json`;
-}
 
 /** A tracker the service could not find: it counts as up, and the operator is told once. */
 const MISSING: TrackerState = { up: true, reason: 'tracker not available' };
@@ -94,7 +76,7 @@ export class VrrpService {
       this.#machine?.receive(d);
     });
     try {
-      const sources = await this.#sources(this.#model);
+      const sources = await sourcesOf(this.#model);
       const machine = new VrrpMachine(
         vrrpParamsOf(this.#model, sources),
         this.#ctx.clock,
@@ -112,28 +94,6 @@ export class VrrpService {
       await io.stop();
       throw err;
     }
-  }
-
-  /** Each instance's source: `unicast_src_ip`/`mcast_src_ip`, else its interface's primary address. */
-  async #sources(model: KeepalivedConfig): Promise<Map<string, string>> {
-    const ip = new IpCommand();
-    const out = new Map<string, string>();
-    for (const i of model.vrrpInstances) {
-      if (i.sourceAddress !== undefined) {
-        out.set(i.name, i.sourceAddress);
-        continue;
-      }
-      const iface = i.interface ?? model.globalDefs.defaultInterface;
-      const info = await readInterface(ip, iface, `vrrp_instance ${i.name}`);
-      const addr = i.family === 'inet' ? primaryIpv4(info) : linkLocalIpv6(info);
-      if (addr === undefined) {
-        throw new Error(
-          `(${i.name}) interface ${iface} has no ${i.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address to send adverts from`,
-        );
-      }
-      out.set(i.name, addr);
-    }
-    return out;
   }
 
   #signalOf(io: LinuxVrrpIo, ref: TrackRef): Signal<TrackerState> | undefined {
@@ -264,7 +224,7 @@ export class VrrpService {
     const io = this.#io;
     const machine = this.#machine;
     if (io === undefined || machine === undefined || this.#shutDown) return false;
-    const sources = await this.#sources(next);
+    const sources = await sourcesOf(next);
     await io.reconfigure(linuxInstancesOf(next), groupNotifyOf(next));
     const before = this.#model;
     if (

@@ -58,15 +58,15 @@ describe('graceful handover wait', () => {
     const clock = new VirtualClock();
     const m = master(clock);
     const watch = new HandoverWatch();
-    let resigned = false;
+    const resign = { called: false };
     let done = false;
     const run = watch
-      .run(m.state, clock, () => (resigned = true), new AbortController().signal)
+      .run(m.state, clock, () => (resign.called = true), new AbortController().signal)
       .then((o) => {
         done = true;
         return o;
       });
-    assert.ok(resigned && watch.active);
+    assert.ok(resign.called && watch.active);
     clock.advance(30);
     watch.observe(advert(A, 51, 150)); // our own advert, looped back
     watch.observe(advert(B, 52, 100)); // another virtual router
