@@ -245,6 +245,7 @@ describe(
         assert.equal(t1.vrrp.stateCount('MASTER'), 1, 'the master entered MASTER once');
         assert.equal(t1.vrrp.stateCount('BACKUP'), 1, 'the master never went back to BACKUP (init only)');
         assert.equal(t2.vrrp.stateCount('MASTER'), 0, 'the backup never became master');
+        assert.equal(t2.vrrp.stateCount('BACKUP'), 1, 'the backup stayed BACKUP (init only)');
         const prios = new Set(t.adverts.filter((a) => a.src === t1.vrrp.address).map((a) => a.priority));
         assert.ok(prios.has(160), 'the master advertises its new priority');
         assert.ok(!prios.has(0), 'no priority-0 advert');
