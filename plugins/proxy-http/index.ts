@@ -28,6 +28,13 @@ import { httpServerParams } from './server-params.js';
 /** How long in-flight requests may run on the old configuration after a reload or a stop. */
 const GRACE_MS = 30_000;
 
+/**
+ * How long a stopping proxy lets busy keep-alive connections close in-band (`Connection: close` on
+ * their next response) before closing the idle ones; clients reusing a connection at least this often
+ * never see a reset. VRRP hands the VIP over after it.
+ */
+const DRAIN_IDLE_GRACE_MS = 100;
+
 interface Built {
   readonly proxy: HttpProxy;
   readonly upstreams: Map<string, Upstream>;
@@ -158,6 +165,11 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
         // The old configuration's requests keep logging to its files until they finish.
         if (old !== undefined) void old.proxy.close(GRACE_MS).then(() => old.logs?.close());
         return true;
+      },
+      // Graceful stop, first phase, before VRRP hands the VIP over: Connection: close from now on,
+      // idle keep-alive connections closed once the busy ones had the time to close in-band.
+      async drain() {
+        await current?.proxy.drain(DRAIN_IDLE_GRACE_MS);
       },
       async stop(signal: AbortSignal) {
         const grace = signal.aborted ? 0 : GRACE_MS;

@@ -43,20 +43,7 @@ export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerStat
     ctx.log(`(${name}) removing VIPs.`, 'debug');
     ctx.effects.push({ type: 'remove-vips', instance: name, interface: c.params.interface, vips: c.allVips });
   }
-  for (const name of order) {
-    const i = ctx.get(name);
-    const c = ctx.cfg(name);
-    for (const line of c.startLogs) ctx.log(line);
-    const known: Record<string, TrackerState> = { ...i.trackers };
-    for (const t of c.trackers) {
-      const s = trackers[t.name];
-      if (s !== undefined) known[t.name] = s;
-    }
-    i.trackers = known;
-    updatePriority(ctx, name);
-    const line = faultLine(ctx, name);
-    if (line !== undefined) ctx.log(line);
-  }
+  for (const name of order) initTrackers(ctx, name, trackers);
   for (const [gname, members] of Object.entries(ctx.base.groupMembers)) {
     const g = ctx.groups[gname];
     if (g === undefined) continue;
@@ -68,35 +55,54 @@ export function startAll(ctx: Ctx, trackers: Readonly<Record<string, TrackerStat
   }
   for (const g of Object.values(ctx.groups))
     if (g.state === 'FAULT' || g.state === 'BACKUP') ctx.notify('GROUP', g.name, g.state, 0);
-  for (const name of order) {
-    const i = ctx.get(name);
-    const c = ctx.cfg(name);
-    const g = ctx.group(name);
-    const newState = g !== undefined ? g.state : i.wantState;
-    const faulty = isFaulty(ctx, name);
-    const init = isInitPending(ctx, name) || (g !== undefined && g.state === 'INIT');
-    i.masterAdverIntUs = c.adverIntUs;
-    if (!faulty && !init && newState === 'MASTER' && i.basePriority === 255 && i.wantState === 'MASTER') {
-      // "The simplest way to become master is to timeout from the backup state very quickly (1usec)".
-      ctx.setState(name, 'BACKUP');
-      i.msDownTimerUs = 1;
-    } else {
-      i.msDownTimerUs =
-        newState === 'BACKUP' && i.wantState === 'MASTER'
-          ? c.adverIntUs + skewCalcUs(c.version, 1, i.masterAdverIntUs)
-          : ctx.msDownUs(name);
-      if (!faulty && newState !== 'FAULT' && !init) {
-        ctx.log(`(${name}) Entering BACKUP STATE (init)`);
-        ctx.setState(name, 'BACKUP');
-        ctx.notifyInstance(name);
-      } else {
-        if (faulty) ctx.log(`(${name}) Entering FAULT STATE (init)`);
-        ctx.setState(name, 'FAULT');
-        if (faulty) ctx.notifyInstance(name);
-      }
-    }
-    ctx.initSands(name);
+  for (const name of order) initState(ctx, name);
+}
+
+/** Start-up of one instance's tracking: its start lines, tracker states known now, priority, FAULT line. */
+export function initTrackers(ctx: Ctx, name: string, trackers: Readonly<Record<string, TrackerState>>): void {
+  const i = ctx.get(name);
+  const c = ctx.cfg(name);
+  for (const line of c.startLogs) ctx.log(line);
+  const known: Record<string, TrackerState> = { ...i.trackers };
+  for (const t of c.trackers) {
+    const s = trackers[t.name];
+    if (s !== undefined) known[t.name] = s;
   }
+  i.trackers = known;
+  updatePriority(ctx, name);
+  const line = faultLine(ctx, name);
+  if (line !== undefined) ctx.log(line);
+}
+
+/** keepalived `vrrp_init_state` for one instance: BACKUP (init) with its down timer, or FAULT. */
+export function initState(ctx: Ctx, name: string): void {
+  const i = ctx.get(name);
+  const c = ctx.cfg(name);
+  const g = ctx.group(name);
+  const newState = g !== undefined ? g.state : i.wantState;
+  const faulty = isFaulty(ctx, name);
+  const init = isInitPending(ctx, name) || (g !== undefined && g.state === 'INIT');
+  i.masterAdverIntUs = c.adverIntUs;
+  if (!faulty && !init && newState === 'MASTER' && i.basePriority === 255 && i.wantState === 'MASTER') {
+    // "The simplest way to become master is to timeout from the backup state very quickly (1usec)".
+    ctx.setState(name, 'BACKUP');
+    i.msDownTimerUs = 1;
+  } else {
+    i.msDownTimerUs =
+      newState === 'BACKUP' && i.wantState === 'MASTER'
+        ? c.adverIntUs + skewCalcUs(c.version, 1, i.masterAdverIntUs)
+        : ctx.msDownUs(name);
+    if (!faulty && newState !== 'FAULT' && !init) {
+      ctx.log(`(${name}) Entering BACKUP STATE (init)`);
+      ctx.setState(name, 'BACKUP');
+      ctx.notifyInstance(name);
+    } else {
+      if (faulty) ctx.log(`(${name}) Entering FAULT STATE (init)`);
+      ctx.setState(name, 'FAULT');
+      if (faulty) ctx.notifyInstance(name);
+    }
+  }
+  ctx.initSands(name);
 }
 
 /** A tracker changed: priorities move, weight-0 trackers take instances down or let them up. */
@@ -143,6 +149,7 @@ function applyEdges(ctx: Ctx, name: string, wasDown: boolean, wasInit: boolean):
 /** A timer fired: Master_Down expiry, the advert tick, or a delayed GARP burst. */
 export function timerFired(ctx: Ctx, name: string, timer: VrrpTimerName): void {
   const i = ctx.get(name);
+  if (i.resigning === true) return;
   const due = i.timers[timer];
   if (due === undefined || due > ctx.now + 1e-6) return; // stale: re-armed or cancelled since
   const { [timer]: _fired, ...rest } = i.timers;
@@ -166,7 +173,7 @@ export function shutdownAll(ctx: Ctx): void {
   for (const name of ctx.base.order) {
     const i = ctx.get(name);
     const c = ctx.cfg(name);
-    if (i.state === 'MASTER') {
+    if (i.state === 'MASTER' && i.resigning !== true) {
       ctx.sendAdvert(name, 0);
       ctx.count(name, ['priZeroSent']);
       ctx.log(`(${name}) sent 0 priority`, 'debug');
@@ -194,5 +201,24 @@ export function shutdownAll(ctx: Ctx): void {
     if (g.state === 'STOP') continue;
     g.state = 'STOP';
     ctx.notify('GROUP', g.name, 'STOP', 0);
+  }
+}
+
+/**
+ * The first half of a graceful handover (Tandem's, see docs/vrrp-linux.md): each MASTER sends
+ * priority 0 so its backup takes over after Skew_Time, but keeps its VIPs until `shutdown`, so the
+ * address is never nowhere between the release and the new master's gratuitous ARP (keepalived
+ * removes them at once, and clients stall about a second). Adverts and timers are ignored meanwhile:
+ * answering the new master's lower-priority advert would take the VIP back.
+ */
+export function resignAll(ctx: Ctx): void {
+  for (const name of ctx.base.order) {
+    const i = ctx.get(name);
+    if (i.state !== 'MASTER' || i.resigning === true) continue;
+    ctx.sendAdvert(name, 0);
+    ctx.count(name, ['priZeroSent']);
+    ctx.log(`(${name}) sent 0 priority`, 'debug');
+    for (const t of Object.keys(i.timers) as VrrpTimerName[]) ctx.cancelTimer(name, t);
+    i.resigning = true;
   }
 }

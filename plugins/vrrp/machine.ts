@@ -78,6 +78,16 @@ export class VrrpMachine {
     this.dispatch({ type: 'interface', interface: iface, up });
   }
 
+  /** Applies a reloaded configuration in place (see `reconfigureState`). */
+  reconfigure(params: VrrpParams, trackers: Readonly<Record<string, TrackerState>>): void {
+    this.dispatch({ type: 'reconfigure', params, trackers });
+  }
+
+  /** Masters send priority 0 and keep their VIPs until {@link shutdown} (a graceful handover). */
+  resign(): void {
+    this.dispatch({ type: 'resign' });
+  }
+
   /** Graceful stop (priority 0, VIPs removed, notify STOP), then no further input is taken. */
   shutdown(): void {
     this.dispatch({ type: 'shutdown' });

@@ -90,6 +90,8 @@ export interface VrrpInstanceParams {
   readonly higherPrioSendAdvert?: boolean;
   /** `dont_track_primary`: own interface down does not mean FAULT. */
   readonly dontTrackPrimary?: boolean;
+  /** `notify_deleted` is configured: an instance removed by a reload reports DELETED, not FAULT. */
+  readonly notifyDeleted?: boolean;
   /** Send v3/IPv4 checksums without the pseudo-header (keepalived ≥ 2.2.8 `v3_checksum_as_v2`). */
   readonly v3ChecksumAsV2?: boolean;
 }

@@ -175,8 +175,9 @@ export function receivePacket(ctx: Ctx, p: ReceivedVrrpPacket): void {
     return;
   }
   const i = ctx.get(name);
-  // Adverts are ignored in FAULT and before initialisation (vrrp_dispatcher_read).
-  if (i.state !== 'BACKUP' && i.state !== 'MASTER') return;
+  // Adverts are ignored in FAULT and before initialisation (vrrp_dispatcher_read), and by a master
+  // handing over (it answered priority 0 already; see resignAll).
+  if ((i.state !== 'BACKUP' && i.state !== 'MASTER') || i.resigning === true) return;
   const c = ctx.cfg(name);
   if (p.family === 'ipv6' && isMulticast('ipv6', p.dst) === c.unicast) {
     const m = c.unicast ? 'mult' : 'un';

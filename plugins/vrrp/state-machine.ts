@@ -5,7 +5,15 @@
  */
 import { emptyStats } from './stats.js';
 import { Ctx } from './context.js';
-import { interfaceChanged, shutdownAll, startAll, timerFired, trackerChanged } from './lifecycle.js';
+import {
+  interfaceChanged,
+  resignAll,
+  shutdownAll,
+  startAll,
+  timerFired,
+  trackerChanged,
+} from './lifecycle.js';
+import { reconfigureState } from './reconfigure.js';
 import type { VrrpParams } from './params.js';
 import { receivePacket } from './receive.js';
 import { resolveParams } from './resolve.js';
@@ -84,6 +92,12 @@ export function step(state: VrrpState, input: VrrpInput): VrrpStepResult {
     case 'shutdown':
       shutdownAll(ctx);
       break;
+    case 'resign':
+      resignAll(ctx);
+      break;
+    case 'reconfigure':
+      if (!state.started) return { state: createVrrpState(input.params), effects: [] };
+      return reconfigureState(state, input.now, input.params, input.trackers);
   }
   return { state: ctx.result(), effects: ctx.effects };
 }

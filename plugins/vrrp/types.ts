@@ -6,7 +6,7 @@ import type { TrackerState } from '../../src/index.js';
 import type { VrrpFamily } from './codec/address.js';
 import type { ReceivedVrrpPacket } from './codec/packet.js';
 import type { ResolvedInstance } from './resolve.js';
-import type { VrrpVip } from './params.js';
+import type { VrrpParams, VrrpVip } from './params.js';
 import type { VrrpStats } from './stats.js';
 
 /** Instance states (keepalived `VRRP_STATE_*`; STOP after shutdown). */
@@ -43,6 +43,11 @@ export interface VrrpInstanceState {
   /** Armed timers: due times. */
   readonly timers: Readonly<Partial<Record<VrrpTimerName, number>>>;
   readonly notifiesSent: boolean;
+  /**
+   * A graceful stop is handing this MASTER over: priority 0 was sent, the VIPs stay until the
+   * shutdown, and adverts and timers are ignored meanwhile (see `resign`).
+   */
+  readonly resigning?: boolean;
 }
 
 /** Group states (keepalived `sgroup->state`). */
@@ -84,7 +89,23 @@ export type VrrpInput =
   /** An interface went up or down (netlink). */
   | { readonly type: 'interface'; readonly now: number; readonly interface: string; readonly up: boolean }
   /** Stop: priority-0 adverts from masters, VIPs removed, notify STOP. */
-  | { readonly type: 'shutdown'; readonly now: number };
+  | { readonly type: 'shutdown'; readonly now: number }
+  /**
+   * The first half of a graceful handover: every MASTER sends priority 0 and stops advertising but
+   * keeps its VIPs (and so keeps serving) until `shutdown`; received adverts and timers are ignored.
+   */
+  | { readonly type: 'resign'; readonly now: number }
+  /**
+   * A reload (SIGHUP): the new configuration applies in place. Instances kept by name (same VRID,
+   * interface and family) keep their state, timers and VIPs; removed ones stop, new ones start.
+   * `trackers` carries the current state of every tracker the new configuration follows.
+   */
+  | {
+      readonly type: 'reconfigure';
+      readonly now: number;
+      readonly params: VrrpParams;
+      readonly trackers: Readonly<Record<string, TrackerState>>;
+    };
 
 /** One advert datagram to send. */
 export interface VrrpOutPacket {
@@ -95,7 +116,7 @@ export interface VrrpOutPacket {
 }
 
 /** States a notify reports (keepalived `notify` 3rd argument and FIFO lines). */
-export type VrrpNotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'MASTER_RX_LOWER_PRI';
+export type VrrpNotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED' | 'MASTER_RX_LOWER_PRI';
 
 /** What the core asks its runner to do, in order. */
 export type VrrpEffect =

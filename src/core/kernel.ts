@@ -152,6 +152,18 @@ export class Kernel {
   /** Stops every running service in reverse start order, each within its deadline. */
   async stop(reason = 'shutdown'): Promise<void> {
     const all = this.#running;
+    // Drain first, in reverse start order like the stop, while every service still runs: the proxy
+    // stops reusing connections, then VRRP hands the VIPs over, before any listener closes
+    // (docs/vrrp-linux.md "Graceful handover").
+    const ms = this.#o.stopTimeoutMs ?? 10_000;
+    for (const r of [...all].reverse()) {
+      if (r.service.drain === undefined) continue;
+      try {
+        await runHook(r.plugin.id, `drain (${reason})`, ms, (signal) => r.service.drain?.(signal));
+      } catch (err) {
+        this.#o.log.error(messageOf(err));
+      }
+    }
     this.#running = [];
     await this.#stopAll(all, reason);
   }

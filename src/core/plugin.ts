@@ -42,6 +42,13 @@ export interface Service<C = unknown> {
   init?(): Promise<void> | void;
   start?(): Promise<void> | void;
   reload?(next: C): Promise<boolean> | boolean;
+  /**
+   * The first phase of a graceful stop, run on every service in reverse start order before any
+   * `stop`: stop
+   * reusing client connections, hand the VIPs over, while everything still serves. Resolves when
+   * the service is ready to be stopped; `signal` aborts at the stop deadline.
+   */
+  drain?(signal: AbortSignal): Promise<void> | void;
   stop?(signal: AbortSignal): Promise<void> | void;
 }
 

@@ -123,6 +123,12 @@ function onMessage(m: ToPacer): void {
       clearTimeout(s.timer);
       s.timer = undefined;
       return;
+    case 'forget':
+      if (s === undefined) return;
+      clearTimeout(s.timer);
+      s.socket.close();
+      slots.delete(m.slot);
+      return;
     case 'close':
       shutdown();
       return;

@@ -29,6 +29,8 @@ export type ToPacer =
   | { readonly type: 's'; readonly slot: number }
   /** The instance left MASTER or resigned (priority 0): never advertise for it again until re-armed. */
   | { readonly type: 'disarm'; readonly slot: number }
+  /** The slot's instance is gone or its socket was reopened: close the pacer's socket for it. */
+  | { readonly type: 'forget'; readonly slot: number }
   | { readonly type: 'close' };
 
 /** Messages from the pacer process to the daemon. */

@@ -141,6 +141,13 @@ export class AdvertPacer {
     this.#post({ type: 'disarm', slot });
   }
 
+  /** The slot's instance is gone or got a new socket: the pacer closes its socket for it. */
+  forget(slot: number): void {
+    this.#armed.delete(slot);
+    this.#last.delete(slot);
+    this.#post({ type: 'forget', slot });
+  }
+
   /** How many adverts the pacer sent for `slot` because the main loop was late. */
   covered(slot: number): number {
     return this.#covered[slot] ?? 0;

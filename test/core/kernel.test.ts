@@ -30,6 +30,8 @@ function recorder(
     hangStart?: boolean;
     reloadInPlace?: boolean;
     slice?: (m: Model) => unknown;
+    /** Give the service a drain hook that takes this long. */
+    drainMs?: number;
   } = {},
 ): ServicePlugin {
   let instance = 0;
@@ -59,6 +61,15 @@ function recorder(
         stop: () => {
           journal.push(`${id}#${n}.stop`);
         },
+        ...(opts.drainMs === undefined
+          ? {}
+          : {
+              drain: async () => {
+                journal.push(`${id}#${n}.drain`);
+                await new Promise((r) => setTimeout(r, opts.drainMs));
+                journal.push(`${id}#${n}.drained`);
+              },
+            }),
       };
     },
   };
@@ -103,6 +114,36 @@ describe('kernel lifecycle', () => {
         'tracker.script#1.stop',
       ],
     );
+  });
+
+  it('drains every service in reverse start order, each to its end, before the first stop (graceful handover)', async () => {
+    const j: Journal = [];
+    const { kernel } = kernelWith([
+      recorder('vrrp', j, { drainMs: 30 }),
+      recorder('admin', j),
+      recorder('proxy', j, { drainMs: 20 }),
+    ]);
+    await kernel.start(baseModel);
+    await kernel.stop();
+    assert.deepEqual(
+      j.filter((l) => /drain|stop/.test(l)),
+      [
+        'proxy#1.drain',
+        'proxy#1.drained',
+        'vrrp#1.drain',
+        'vrrp#1.drained',
+        'proxy#1.stop',
+        'admin#1.stop',
+        'vrrp#1.stop',
+      ],
+    );
+  });
+
+  it('does not drain on a reload or a rollback: only a stop hands anything over', async () => {
+    const j: Journal = [];
+    const { kernel } = kernelWith([recorder('a', j, { drainMs: 1 }), recorder('b', j, { failStart: true })]);
+    await assert.rejects(kernel.start(baseModel));
+    assert.ok(!j.some((l) => l.includes('drain')), j.join(', '));
   });
 
   it('rolls back the started plugins in reverse order when one fails to start, naming it', async () => {

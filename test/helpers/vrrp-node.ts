@@ -29,6 +29,8 @@ export class VrrpNode {
   readonly mac: string;
   /** Extra command-line arguments for Tandem (e.g. `--admin`). */
   tandemArgs: readonly string[] = [];
+  /** Run Tandem with `-P` (VRRP only); false for the HA pair tests, which proxy too. */
+  vrrpOnly = true;
   #proc: NsProcess | undefined;
   #runs = 0;
 
@@ -71,10 +73,15 @@ export class VrrpNode {
     } else {
       this.#proc = this.lab.spawn(this.ns, process.execPath, [
         cliPath,
-        ...['-f', file, '-P', '-n', '-l', '-D', '-p', this.#pidFile('main')],
+        ...['-f', file, ...(this.vrrpOnly ? ['-P'] : []), '-n', '-l', '-D', '-p', this.#pidFile('main')],
         ...this.tandemArgs,
       ]);
     }
+  }
+
+  /** The current run's keepalived.conf (rewrite it, then SIGHUP, to reload). */
+  get confFile(): string {
+    return join(this.lab.tmp, `${this.name}-${this.#runs}.conf`);
   }
 
   /** Whether the current run's pid file exists (written once the daemon is up). */

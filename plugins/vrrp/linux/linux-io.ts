@@ -103,6 +103,16 @@ export interface LinuxVrrpIoOptions {
 /** Intervals below this get the advert pacer: a main-loop pause is a fraction of Master_Down. */
 const PACED_BELOW_MS = 1000;
 
+/** The unicast peers a receiving socket filters on ('' = multicast, every source). */
+function peersOf(list: readonly LinuxInstance[]): string {
+  const multicast = list.some((i) => (i.unicastPeers ?? []).length === 0);
+  return multicast ? '' : list.flatMap((i) => i.unicastPeers ?? []).join(' ');
+}
+
+/** What a sending socket is opened with: a change means a new socket. */
+const sendKey = (i: LinuxInstance): string =>
+  JSON.stringify([i.interface, i.family, i.source, i.unicastPeers, i.ttl]);
+
 /**
  * The Linux side of VRRP in one object: checks privileges and interfaces at start, removes what a
  * crashed run left, opens one raw socket per instance, follows links, and runs the core's I/O
@@ -110,13 +120,16 @@ const PACED_BELOW_MS = 1000;
  */
 export class LinuxVrrpIo {
   readonly kernel: KernelConfig;
-  readonly #o: LinuxVrrpIoOptions;
+  #o: LinuxVrrpIoOptions;
   readonly #log: Logger;
   readonly #sockets = new Map<string, VrrpSocket>();
   /** The advert pacer and each covered instance's slot in it. */
   #pacer: AdvertPacer | undefined;
-  readonly #slots = new Map<string, { slot: number; intervalMs: number }>();
-  readonly #receivers: VrrpSocket[] = [];
+  readonly #slots = new Map<string, { slot: number; intervalMs: number; sendKey: string }>();
+  readonly #sendKeys = new Map<string, string>();
+  /** Receiving sockets by `interface/family`, with the unicast peers each was opened for. */
+  readonly #receivers = new Map<string, { socket: VrrpSocket; peers: string }>();
+  #onPacket: (d: ReceivedDatagram) => void = () => undefined;
   readonly #na = new Map<string, UnsolicitedNa>();
   readonly #garp: GratuitousArp;
   readonly #ip: IpCommand;
@@ -155,6 +168,7 @@ export class LinuxVrrpIo {
   }
 
   async #open(onPacket: (d: ReceivedDatagram) => void): Promise<void> {
+    this.#onPacket = onPacket;
     this.#links = await LinkMonitor.start({ ip: this.#ip, log: this.#log });
     const scriptRunner = new ScriptRunner(this.#log);
     const fifos = (this.#o.fifos ?? []).map((f) =>
@@ -172,29 +186,58 @@ export class LinuxVrrpIo {
       scripts: (scope, name) =>
         scope === 'GROUP' ? this.#o.groups?.[name] : this.#o.instances.find((i) => i.name === name)?.notify,
     });
-    // One receiving socket per (interface, family), joined to the group if any instance there is
-    // multicast: each raw socket gets its own copy of every advert, and the core must see each once.
-    // Each instance sends on its own socket (its source, peers, TTL), with receiving paused.
+    await this.#openSockets();
+  }
+
+  /**
+   * Opens what the instances need and is not open yet, and closes what they no longer need. One
+   * receiving socket per (interface, family), joined to the group if any instance there is
+   * multicast: each raw socket gets its own copy of every advert, and the core must see each once.
+   * Each instance sends on its own socket (its source, peers, TTL), with receiving paused. A socket
+   * whose parameters are unchanged is kept, so a reload does not miss an advert.
+   */
+  async #openSockets(): Promise<void> {
     const receivers = new Map<string, LinuxInstance[]>();
     for (const i of this.#o.instances) {
       const key = `${i.interface}/${i.family}`;
       receivers.set(key, [...(receivers.get(key) ?? []), i]);
     }
+    for (const [key, rx] of this.#receivers) {
+      const list = receivers.get(key);
+      if (list !== undefined && peersOf(list) === rx.peers) continue;
+      rx.socket.close();
+      this.#receivers.delete(key);
+    }
     for (const [key, list] of receivers) {
       const first = list[0];
-      if (first === undefined) continue;
-      const multicast = list.some((i) => (i.unicastPeers ?? []).length === 0);
-      const peers = multicast ? [] : list.flatMap((i) => i.unicastPeers ?? []);
-      const rx = await VrrpSocket.open(
-        { family: first.family, interface: first.interface, ip: this.#ip, unicastPeers: peers },
-        onPacket,
+      if (first === undefined || this.#receivers.has(key)) continue;
+      const peers = peersOf(list);
+      const socket = await VrrpSocket.open(
+        {
+          family: first.family,
+          interface: first.interface,
+          ip: this.#ip,
+          unicastPeers: peers === '' ? [] : peers.split(' '),
+        },
+        (d) => {
+          this.#onPacket(d);
+        },
         (err) => {
           this.#log.error(`VRRP socket on ${key}: ${err.message}`);
         },
       );
-      this.#receivers.push(rx);
+      this.#receivers.set(key, { socket, peers });
+    }
+    const senders = new Map(this.#o.instances.map((i) => [i.name, i]));
+    for (const [name, socket] of this.#sockets) {
+      const i = senders.get(name);
+      if (i !== undefined && this.#sendKeys.get(name) === sendKey(i)) continue;
+      socket.close();
+      this.#sockets.delete(name);
+      this.#sendKeys.delete(name);
     }
     for (const i of this.#o.instances) {
+      if (this.#sockets.has(i.name)) continue;
       const socket = await VrrpSocket.open(
         {
           family: i.family,
@@ -211,28 +254,49 @@ export class LinuxVrrpIo {
         },
       );
       this.#sockets.set(i.name, socket);
+      this.#sendKeys.set(i.name, sendKey(i));
     }
-    await this.#startPacer();
+    await this.#syncPacer();
   }
 
-  async #startPacer(): Promise<void> {
+  /**
+   * Starts the pacer once some instance advertises faster than once a second, and keeps one slot
+   * per such instance in step with its sending socket: a slot whose socket was reopened by a reload
+   * (source, peers, TTL changed) or whose instance went away is forgotten, new ones are added.
+   */
+  async #syncPacer(): Promise<void> {
     const paced = this.#o.instances.filter((i) => (i.advertIntervalMs ?? PACED_BELOW_MS) < PACED_BELOW_MS);
-    if (paced.length === 0) return;
-    this.#pacer = await AdvertPacer.start({
+    if (paced.length === 0 && this.#pacer === undefined) return;
+    this.#pacer ??= await AdvertPacer.start({
       log: this.#log,
       ...(this.#o.threadNice === undefined ? {} : { nice: this.#o.threadNice }),
     });
+    const pacer = this.#pacer;
+    const wanted = new Map(paced.map((i) => [i.name, i]));
+    for (const [name, p] of this.#slots) {
+      const i = wanted.get(name);
+      if (i !== undefined && p.sendKey === this.#sendKeys.get(name)) {
+        p.intervalMs = i.advertIntervalMs ?? PACED_BELOW_MS;
+        continue;
+      }
+      pacer.forget(p.slot);
+      this.#slots.delete(name);
+    }
     for (const i of paced) {
       const s = this.#sockets.get(i.name);
-      if (s === undefined) continue;
-      const slot = this.#pacer.register(i.name, {
+      if (s === undefined || this.#slots.has(i.name)) continue;
+      const slot = pacer.register(i.name, {
         family: s.family,
         interface: s.interface,
         ifindex: s.ifindex,
         source: s.source,
         ttl: s.ttl,
       });
-      this.#slots.set(i.name, { slot, intervalMs: i.advertIntervalMs ?? PACED_BELOW_MS });
+      this.#slots.set(i.name, {
+        slot,
+        intervalMs: i.advertIntervalMs ?? PACED_BELOW_MS,
+        sendKey: this.#sendKeys.get(i.name) ?? '',
+      });
     }
   }
 
@@ -249,6 +313,19 @@ export class LinuxVrrpIo {
   pacedAdverts(instance: string): number {
     const p = this.#slots.get(instance);
     return p === undefined ? 0 : (this.#pacer?.covered(p.slot) ?? 0);
+  }
+
+  /**
+   * A reload: checks every interface first (a missing one rejects, nothing changed), then takes the
+   * new instances and notify scripts and opens or closes sockets to match.
+   */
+  async reconfigure(
+    instances: readonly LinuxInstance[],
+    groups: Readonly<Record<string, NotifyScripts>>,
+  ): Promise<void> {
+    for (const i of instances) await readInterface(this.#ip, i.interface, `vrrp_instance ${i.name}`);
+    this.#o = { ...this.#o, instances, groups };
+    await this.#openSockets();
   }
 
   /** The instance's socket (source address, counters). */
@@ -312,9 +389,11 @@ export class LinuxVrrpIo {
     this.#pacer = undefined;
     this.#slots.clear();
     this.#report(await this.kernel.removeOwned());
-    for (const s of [...this.#sockets.values(), ...this.#receivers]) s.close();
+    for (const s of [...this.#sockets.values(), ...[...this.#receivers.values()].map((r) => r.socket)])
+      s.close();
     this.#sockets.clear();
-    this.#receivers.length = 0;
+    this.#sendKeys.clear();
+    this.#receivers.clear();
     for (const n of this.#na.values()) n.close();
     this.#na.clear();
     this.#garp.cancel();

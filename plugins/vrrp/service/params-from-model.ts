@@ -153,6 +153,7 @@ export function vrrpParamsOf(model: KeepalivedConfig, sources: ReadonlyMap<strin
       lowerPrioNoAdvert: i.lowerPrioNoAdvert,
       higherPrioSendAdvert: i.higherPrioSendAdvert,
       dontTrackPrimary: i.dontTrackPrimary,
+      notifyDeleted: i.notify.deleted !== undefined,
     };
   });
   const syncGroups = model.vrrpSyncGroups.map((s): VrrpSyncGroupParams => ({

@@ -24,9 +24,10 @@ export const vrrpPlugin: ServicePlugin<KeepalivedConfig> = definePlugin<ServiceP
     const service = new VrrpService(ctx, model);
     return {
       start: () => service.start(),
-      // A changed keepalived.conf replaces the instance (keepalived's reload keeps state; Tandem's
-      // engine does not carry state across yet, so an unchanged VRRP slice is simply left running).
-      reload: () => false,
+      // In place, as keepalived's reload: a MASTER stays MASTER (see VrrpService.reload).
+      reload: (next: KeepalivedConfig) => service.reload(next),
+      // Before any service stops: hand the VIPs over while the proxy still serves on them.
+      drain: (signal: AbortSignal) => service.handover(signal),
       stop: () => service.stop(),
       vrrpStatus: () => service.vrrpStatus(),
       syncGroupStatus: () => service.syncGroupStatus(),

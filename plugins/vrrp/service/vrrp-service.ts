@@ -1,10 +1,5 @@
-import { statSync } from 'node:fs';
 import {
-  IpCommand,
-  linkLocalIpv6,
   messageOf,
-  primaryIpv4,
-  readInterface,
   type KeepalivedConfig,
   type PluginContext,
   type Signal,
@@ -21,21 +16,9 @@ import {
   vrrpParamsOf,
   type TrackRef,
 } from './params-from-model.js';
+import { HandoverWatch } from './handover.js';
+import { ownershipFile, sourcesOf } from './sources.js';
 import { syncGroupStatusOf, vrrpStatusOf, type TransitionLog } from './status.js';
-
-/**
- * Where Tandem records the addresses, routes and rules it added. Those belong to a network
- * namespace, so the file is per namespace: two daemons in two namespaces never share one.
- */
-export function ownershipFile(): string {
-  let ns = 'default';
-  try {
-    ns = String(statSync('/proc/self/ns/net').ino);
-  } catch {
-    // No /proc: one file for the host.
-  }
-  return `/run/tandem/vrrp-owned-net${ns}.json`;
-}
 
 /** A tracker the service could not find: it counts as up, and the operator is told once. */
 const MISSING: TrackerState = { up: true, reason: 'tracker not available' };
@@ -54,10 +37,15 @@ const nextTurn = (): Promise<void> =>
  */
 export class VrrpService {
   readonly #ctx: PluginContext;
-  readonly #model: KeepalivedConfig;
+  #model: KeepalivedConfig;
+  /** During a reload: the configuration being left, for effects of the instances it removes. */
+  #leaving: KeepalivedConfig | undefined;
   #io: LinuxVrrpIo | undefined;
   #machine: VrrpMachine | undefined;
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #links: (() => void)[] = [];
+  readonly #handover = new HandoverWatch();
+  #shutDown = false;
   /** Per-instance queue: VIP changes and the GARP that needs them run in order, adverts never wait. */
   readonly #queues = new Map<string, Promise<void>>();
   readonly #transitions: TransitionLog = new Map();
@@ -86,10 +74,11 @@ export class VrrpService {
     });
     this.#io = io;
     await io.start((d) => {
+      if (this.#handover.active) this.#handover.observe(d);
       this.#machine?.receive(d);
     });
     try {
-      const sources = await this.#sources();
+      const sources = await sourcesOf(this.#model);
       const machine = new VrrpMachine(
         vrrpParamsOf(this.#model, sources),
         this.#ctx.clock,
@@ -107,28 +96,6 @@ export class VrrpService {
       await io.stop();
       throw err;
     }
-  }
-
-  /** Each instance's source: `unicast_src_ip`/`mcast_src_ip`, else its interface's primary address. */
-  async #sources(): Promise<Map<string, string>> {
-    const ip = new IpCommand();
-    const out = new Map<string, string>();
-    for (const i of this.#model.vrrpInstances) {
-      if (i.sourceAddress !== undefined) {
-        out.set(i.name, i.sourceAddress);
-        continue;
-      }
-      const iface = i.interface ?? this.#model.globalDefs.defaultInterface;
-      const info = await readInterface(ip, iface, `vrrp_instance ${i.name}`);
-      const addr = i.family === 'inet' ? primaryIpv4(info) : linkLocalIpv6(info);
-      if (addr === undefined) {
-        throw new Error(
-          `(${i.name}) interface ${iface} has no ${i.family === 'inet' ? 'IPv4' : 'IPv6 link-local'} address to send adverts from`,
-        );
-      }
-      out.set(i.name, addr);
-    }
-    return out;
   }
 
   #signalOf(io: LinuxVrrpIo, ref: TrackRef): Signal<TrackerState> | undefined {
@@ -165,7 +132,7 @@ export class VrrpService {
     for (const iface of ifaces) {
       const signal = io.interfaceSignal(iface);
       if (!signal.get().up) machine.interfaceChanged(iface, false);
-      this.#unsubscribe.push(
+      this.#links.push(
         signal.subscribe((s) => {
           machine.interfaceChanged(iface, s.up);
         }),
@@ -238,7 +205,9 @@ export class VrrpService {
     this.#transitions.set(instance, entry);
     const io = this.#io;
     if (from === 'MASTER') io?.leftMaster(instance);
-    const config = this.#model.vrrpInstances.find((i) => i.name === instance);
+    const config =
+      this.#model.vrrpInstances.find((i) => i.name === instance) ??
+      this.#leaving?.vrrpInstances.find((i) => i.name === instance);
     if (io !== undefined && config !== undefined) {
       // virtual_routes and virtual_rules follow the VIPs: present only on the MASTER.
       const routes = config.virtualRoutes.map((r) => r.words);
@@ -258,11 +227,69 @@ export class VrrpService {
     this.#ctx.bus.emit('vrrp.state_changed', { instance, from, to, priority });
   }
 
-  /** Graceful stop: priority-0 adverts, VIPs and routes removed, notify STOP, sockets closed. */
-  async stop(): Promise<void> {
+  /**
+   * A reload in place (keepalived's SIGHUP): interfaces and source addresses are checked first (a
+   * failure rejects and changes nothing), then sockets and notify scripts follow the new config,
+   * trackers are subscribed anew, and the engine applies it keeping each kept instance's state.
+   * `notify_fifo` paths are kept from the start (a change needs a restart; logged).
+   */
+  async reload(next: KeepalivedConfig): Promise<boolean> {
+    const io = this.#io;
+    const machine = this.#machine;
+    if (io === undefined || machine === undefined || this.#shutDown) return false;
+    const sources = await sourcesOf(next);
+    await io.reconfigure(linuxInstancesOf(next), groupNotifyOf(next));
+    const before = this.#model;
+    if (
+      before.globalDefs.notifyFifo !== next.globalDefs.notifyFifo ||
+      before.globalDefs.vrrpNotifyFifo !== next.globalDefs.vrrpNotifyFifo
+    )
+      this.#ctx.log.warn('notify_fifo changed: the new FIFO is used after a restart');
     for (const off of this.#unsubscribe.splice(0)) off();
+    for (const off of this.#links.splice(0)) off();
+    this.#leaving = before;
+    this.#model = next;
+    try {
+      const trackers = this.#subscribeTrackers(machine, io);
+      machine.reconfigure(vrrpParamsOf(next, sources), trackers);
+      this.#followLinks(machine, io);
+    } finally {
+      this.#leaving = undefined;
+    }
+    const names = new Set(next.vrrpInstances.map((i) => i.name));
+    for (const name of this.#transitions.keys()) if (!names.has(name)) this.#transitions.delete(name);
+    return true;
+  }
+
+  /**
+   * The first step of a graceful stop: each MASTER sends priority 0 but keeps its VIPs until its
+   * new master's first advert is seen (bounded by Master_Down_Interval), plus a short linger for
+   * that master's gratuitous ARP; then the VIPs go. See docs/vrrp-linux.md "Graceful handover".
+   */
+  async handover(signal: AbortSignal): Promise<void> {
+    const machine = this.#machine;
+    if (machine === undefined || this.#shutDown) return;
+    const outcome = await this.#handover.run(machine.state, this.#ctx.clock, () => machine.resign(), signal);
+    for (const [name, ms] of outcome.seen)
+      this.#ctx.log.info(`(${name}) new master advertised ${ms.toFixed(0)} ms after our priority 0`);
+    for (const name of outcome.missed)
+      this.#ctx.log.warn(`(${name}) no new master advertised after our priority 0; removing the VIPs anyway`);
+    await this.#shutdown();
+  }
+
+  /** Priority 0 from masters not already handed over, VIPs and routes removed, notify STOP. */
+  async #shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    for (const off of this.#unsubscribe.splice(0)) off();
+    for (const off of this.#links.splice(0)) off();
     this.#machine?.shutdown();
     await Promise.all(this.#queues.values());
+  }
+
+  /** Graceful stop: priority-0 adverts, VIPs and routes removed, notify STOP, sockets closed. */
+  async stop(): Promise<void> {
+    await this.#shutdown();
     await this.#io?.stop();
   }
 

@@ -48,6 +48,12 @@ export class HttpProxy {
   readonly #retired = new Set<Server>();
   /** Unregister functions of the listeners handed to a {@link ListenerGate}. */
   readonly #gated: (() => void)[] = [];
+  /** Responses not yet finished, so a drain can turn their keep-alive off. */
+  readonly #inFlight = new Set<ServerResponse>();
+  readonly #forget = (res: ServerResponse): void => {
+    this.#inFlight.delete(res);
+  };
+  #draining = false;
 
   private constructor(
     listeners: Listener[],
@@ -162,6 +168,24 @@ export class HttpProxy {
     if (l === undefined) return;
     this.#released.delete(server);
     this.#attach(l, server);
+  }
+
+  /**
+   * The first phase of a graceful stop (nginx's graceful QUIT stops keep-alive the same way): every
+   * response from now on, and every one not yet started, carries `Connection: close`, so each busy
+   * keep-alive connection closes cleanly after its next response. Connections still idle after
+   * `idleGraceMs` are closed then: closing an idle connection races with a request the client may be
+   * writing on it at that instant (the client sees a reset), so the active ones are given the time to
+   * close in-band first. Listeners stay open and new connections are still served (one request
+   * each), so clients that reach this host while the VIP moves are served rather than refused.
+   * Resolves once the idle connections are closed.
+   */
+  async drain(idleGraceMs = 0): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    if (idleGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, idleGraceMs));
+    for (const l of this.#listeners) l.server?.closeIdleConnections();
   }
 
   /** The bound addresses, in listener order. */
@@ -279,6 +303,11 @@ export class HttpProxy {
   }
 
   #handle(l: Listener, req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | undefined): void {
+    if (this.#draining) res.shouldKeepAlive = false;
+    else {
+      this.#inFlight.add(res);
+      res.once('close', this.#forget.bind(this, res));
+    }
     const vhosts = l.byAddress.size > 0 ? (l.byAddress.get(req.socket.localAddress ?? '') ?? l.any) : l.any;
     const hostHeader = req.headers.host;
     const server = vhosts.find(hostHeader);
