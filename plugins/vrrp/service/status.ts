@@ -68,8 +68,11 @@ export function vrrpStatusOf(
       basePriority: s?.basePriority ?? c.priority,
       effectivePriority: s?.effectivePriority ?? c.priority,
       advertIntervalMs: s === undefined ? c.advertIntCs * 10 : s.masterAdverIntUs / 1000,
-      masterAddress: s?.masterAddress ?? null,
-      masterPriority: s?.masterPriority ?? 0,
+      // As MASTER the master is this node; the engine keeps the last *remote* master, as keepalived's
+      // master_saddr does for its data dump (where the stale value is kept for byte-identity).
+      ...(s?.state === 'MASTER'
+        ? { masterAddress: state.config[c.name]?.sourceAddress ?? null, masterPriority: s.effectivePriority }
+        : { masterAddress: s?.masterAddress ?? null, masterPriority: s?.masterPriority ?? 0 }),
       vips: vip(c.virtualIpaddresses, installed),
       excludedVips: vip(c.virtualIpaddressesExcluded, installed),
       trackers: trackerList,
