@@ -2,7 +2,7 @@
 export interface Idler {
   /** Set by the data path on every read or write; the sweep clears it. */
   active: boolean;
-  /** Sweep bookkeeping: when the idler was first seen silent (ms, sweep clock). */
+  /** Sweep bookkeeping: when the idler was first seen silent (ms, monotonic `performance.now()`). */
   silentSince: number;
   /** `proxy_timeout` of this idler, in ms. */
   readonly idleTimeoutMs: number;
@@ -32,7 +32,7 @@ export class IdleSweep {
   /** Starts watching `idler` (silent from now if no byte moves). */
   add(idler: Idler): void {
     idler.active = false;
-    idler.silentSince = Date.now();
+    idler.silentSince = performance.now();
     this.#members.add(idler);
     const period = sweepPeriodMs(idler.idleTimeoutMs);
     if (this.#timer === undefined || period < this.#periodMs) {
@@ -60,7 +60,7 @@ export class IdleSweep {
   }
 
   #sweep(): void {
-    const now = Date.now();
+    const now = performance.now();
     const expired: Idler[] = [];
     for (const m of this.#members) {
       if (m.active) {
