@@ -180,7 +180,10 @@ describe('stream proxy', () => {
     const { port } = await serverOn((sock) => {
       let n = 0;
       const t = setInterval(() => {
-        if (sock.destroyed) return clearInterval(t);
+        if (sock.destroyed) {
+          clearInterval(t);
+          return;
+        }
         sock.write('x');
         if (++n === 20) clearInterval(t);
       }, 30);
