@@ -34,14 +34,28 @@ export function upstreamPicker(
     }
     return h;
   };
+  // A peer's connect target, split once rather than per request (nginx keeps it parsed in the peer).
+  const targets = new WeakMap<Peer, { host: string; port: number }>();
+  const targetOf = (peer: Peer): { host: string; port: number } => {
+    let t = targets.get(peer);
+    if (t === undefined) {
+      const colon = peer.address.lastIndexOf(':');
+      t = {
+        host: peer.address.slice(0, colon).replace(/^\[|\]$/g, ''),
+        port: Number(peer.address.slice(colon + 1)),
+      };
+      targets.set(peer, t);
+    }
+    return t;
+  };
   return {
     name: upstream.name,
     ...(keepalive === undefined ? {} : { keepalive }),
     begin(request): PickSession {
-      const input = {
-        remoteAddr: request.clientIp,
-        ...(hashKey === undefined ? {} : { hashKey: request.hashKey(hashKey) }),
-      };
+      const input =
+        hashKey === undefined
+          ? { remoteAddr: request.clientIp }
+          : { remoteAddr: request.clientIp, hashKey: request.hashKey(hashKey) };
       const pr: PeerRequest = upstream.begin(input, request.triesLimit);
       return {
         get triesLeft() {
@@ -56,12 +70,11 @@ export function upstreamPicker(
           const metrics = metricsOf(peer);
           metrics.selected();
           metrics.request();
-          const colon = peer.address.lastIndexOf(':');
-          const host = peer.address.slice(0, colon).replace(/^\[|\]$/g, '');
+          const { host, port } = targetOf(peer);
           let released = false;
           return {
             host,
-            port: Number(peer.address.slice(colon + 1)),
+            port,
             name: peer.address,
             release(outcome, phase) {
               if (released) return;

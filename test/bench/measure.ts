@@ -11,6 +11,8 @@ export interface WrkOptions {
   readonly path?: string;
   /** Extra request headers, e.g. `Connection: close` to open a connection per request. */
   readonly headers?: readonly string[];
+  /** A command prefix for wrk, e.g. `['taskset', '-c', '0']` (BENCH_PIN). */
+  readonly prefix?: readonly string[];
 }
 
 export function rssMb(pid: number | undefined): number {
@@ -36,6 +38,8 @@ export interface Result {
   rps: number;
   /** Requests served per CPU-second of the proxy: steadier than req/s on a busy host. */
   perCpu: number;
+  /** MiB relayed per CPU-second of the proxy (the throughput runs' per-CPU figure). */
+  mbPerCpu: number;
   p50: number;
   p99: number;
   rss: number;
@@ -61,7 +65,8 @@ export function wrk(
     `http://127.0.0.1:${port}${o.path ?? '/'}`,
   ];
   const cpu0 = cpuSeconds(pid);
-  const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
+  const [cmd, ...rest] = [...(o.prefix ?? []), 'wrk', ...args] as [string, ...string[]];
+  const out = spawnSync(cmd, rest, { encoding: 'utf8' }).stdout;
   const cpu = cpuSeconds(pid) - cpu0;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const transfer = /Transfer\/sec:\s+([\d.]+)(GB|MB|KB|B)/.exec(out);
@@ -81,6 +86,7 @@ export function wrk(
     p99: p99 === null ? 0 : toMs(p99[1] ?? '0', p99[2] ?? 'ms'),
     rss: rssMb(pid),
     perCpu: cpu > 0 ? (rps * duration) / cpu : 0,
+    mbPerCpu: cpu > 0 ? (mbps * duration) / cpu : 0,
     mbps,
     errors,
   };

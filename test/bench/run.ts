@@ -7,11 +7,14 @@
  * Not a test: figures depend on the host. Env: BENCH_SECONDS (10), BENCH_CONNECTIONS (50),
  * BENCH_THREADS (wrk threads, 1: on 2 cores a second wrk thread starves the proxies),
  * BENCH_ROUNDS (2, order alternating), BENCH_OPTIONS=1 to also measure http-proxy-3 with a
- * keep-alive Agent and Node's http.request with an Agent (the data-path options of design.md §4).
+ * keep-alive Agent and Node's http.request with an Agent (the data-path options of design.md §4),
+ * BENCH_PIN=1 to run every proxy on CPU 1 and wrk plus the upstream on CPU 0 (taskset), so the
+ * proxy under test never shares its core with the load generator; the same pinning applies to
+ * every target. The TCP tables include a plain Node socket pipe: the ceiling for a Node proxy.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitListening } from '../proxy/http/helpers/nginx.js';
@@ -22,11 +25,16 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? '50');
 const threads = Number(process.env.BENCH_THREADS ?? '1');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const options = process.env.BENCH_OPTIONS === '1';
+const pin = process.env.BENCH_PIN === '1';
+/** taskset prefixes: proxies on CPU 1, wrk and the upstream on CPU 0 (BENCH_PIN=1). */
+const proxyCpu = pin ? ['taskset', '-c', '1'] : [];
+const loadCpu = pin ? ['taskset', '-c', '0'] : [];
 const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-'));
 const children: ChildProcess[] = [];
 
-function start(cmd: string, args: string[]): ChildProcess {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+function start(cmd: string, args: string[], prefix: readonly string[] = proxyCpu): ChildProcess {
+  const [bin, ...rest] = [...prefix, cmd, ...args] as [string, ...string[]];
+  const child = spawn(bin, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return child;
 }
@@ -79,7 +87,7 @@ function table(title: string, targets: readonly Target[], o: WrkOptions, metric:
       'p50 ms',
       'p99 ms',
       'RSS MB',
-      'req/CPU-s',
+      metric === 'rps' ? 'req/CPU-s' : 'MiB/CPU-s',
     ]),
   );
   for (const t of targets) {
@@ -93,7 +101,7 @@ function table(title: string, targets: readonly Target[], o: WrkOptions, metric:
         median(rs.map((r) => r.p50)).toFixed(2),
         median(rs.map((r) => r.p99)).toFixed(2),
         Math.max(...rs.map((r) => r.rss)).toFixed(1),
-        median(rs.map((r) => r.perCpu)).toFixed(0),
+        median(rs.map((r) => (metric === 'rps' ? r.perCpu : r.mbPerCpu))).toFixed(0),
       ]) + (errors.length === 0 ? '' : `  (${errors.join('; ')})`),
     );
   }
@@ -111,15 +119,19 @@ async function main(): Promise<void> {
   ];
   // 64 MiB served by the upstream for the TCP throughput runs.
   writeFileSync(join(dir, 'big.bin'), Buffer.alloc(64 * 1024 * 1024, 7));
-  start('nginx', [
-    '-p',
-    dir,
-    '-c',
-    nginxConf(
-      'upstream',
-      `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } location = /big { alias ${dir}/big.bin; } }`,
-    ),
-  ]);
+  start(
+    'nginx',
+    [
+      '-p',
+      dir,
+      '-c',
+      nginxConf(
+        'upstream',
+        `server { listen 127.0.0.1:${up}; location / { return 200 "ok"; } location = /big { alias ${dir}/big.bin; } }`,
+      ),
+    ],
+    loadCpu,
+  );
   const httpBlock = `upstream backend { server 127.0.0.1:${up}; keepalive 64; keepalive_requests 100000; }
   server { listen 127.0.0.1:PORT; location / { proxy_pass http://backend; proxy_http_version 1.1;
     proxy_set_header Connection ""; } }`;
@@ -164,27 +176,47 @@ async function main(): Promise<void> {
       http.push({ name: label, port: await childPort(c), pid: c.pid });
     }
   }
+  const pipe = start(process.execPath, [here('./option-child.js'), 'tcp-pipe', String(up)]);
   const tcp: Target[] = [
     { name: 'HAProxy mode tcp', port: haTcp, pid: haproxy.pid },
     { name: 'nginx stream', port: ngTcp, pid: nginx.pid },
+    { name: 'Node socket pipe (ceiling)', port: await childPort(pipe), pid: pipe.pid },
     { name: 'Tandem stream', port: tdTcp, pid: tandem.pid },
   ];
   for (const t of [{ port: up }, ...http, ...tcp]) await waitListening(t.port);
   console.log(
+    `${new Date().toISOString()} load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; ${pin ? 'proxies pinned to CPU 1, wrk and upstream to CPU 0' : 'no CPU pinning'}`,
+  );
+  console.log(
     `wrk -t${threads} x ${rounds} round(s) of ${seconds}s on loopback, one worker/thread per proxy; medians; ` +
       'ratios are medians of same-round ratios to the first row',
   );
-  table(`HTTP: -c${connections}, upstream keep-alive, "ok" responses`, http, { threads, connections }, 'rps');
+  table(
+    `HTTP: -c${connections}, upstream keep-alive, "ok" responses`,
+    http,
+    { threads, connections, prefix: loadCpu },
+    'rps',
+  );
+  // Reference §2's L4 figure (Node pipe 0.66-0.70x HAProxy): requests over long-lived connections,
+  // so the relay per chunk is measured rather than connection setup.
+  table(
+    `TCP relay: HTTP requests over ${connections} kept-alive connections through the TCP proxy`,
+    tcp,
+    { threads, connections, prefix: loadCpu },
+    'rps',
+  );
   table(
     'TCP connections: a new connection per request (Connection: close), -c50',
     tcp,
-    { threads, connections: 50, headers: ['Connection: close'] },
+    { threads, connections: 50, headers: ['Connection: close'], prefix: loadCpu },
     'rps',
   );
   table(
     'TCP throughput: 64 MiB responses over 4 connections',
     tcp,
-    { threads, connections: 4, path: '/big' },
+    { threads, connections: 4, path: '/big', prefix: loadCpu },
     'mbps',
   );
 }

@@ -39,6 +39,57 @@ export class UpstreamTrail {
 }
 
 /**
+ * The entry of one finished request, its text fields built only when read: the metrics hook
+ * reads the status and, for a single attempt, the peer address as it is (no join, no split).
+ */
+class FinishedRequest implements AccessEntry {
+  readonly status: number;
+  readonly requestTimeMs: number;
+  readonly host: string;
+  readonly #req: IncomingMessage;
+  readonly #trail: UpstreamTrail | undefined;
+
+  constructor(
+    req: IncomingMessage,
+    status: number,
+    requestTimeMs: number,
+    host: string,
+    trail: UpstreamTrail | undefined,
+  ) {
+    this.#req = req;
+    this.status = status;
+    this.requestTimeMs = requestTimeMs;
+    this.host = host;
+    this.#trail = trail;
+  }
+
+  get remoteAddr(): string {
+    return this.#req.socket.remoteAddress ?? '';
+  }
+
+  get headers(): IncomingHttpHeaders {
+    return this.#req.headers;
+  }
+
+  get request(): string {
+    const r = this.#req;
+    return `${r.method ?? 'GET'} ${r.url ?? '/'} HTTP/${r.httpVersion}`;
+  }
+
+  get upstreamAddr(): string {
+    const a = this.#trail?.addrs;
+    if (a === undefined) return '';
+    return a.length === 1 ? (a[0] ?? '') : a.join(', ');
+  }
+
+  get upstreamStatus(): string {
+    const s = this.#trail?.statuses;
+    if (s === undefined) return '';
+    return s.length === 1 ? String(s[0]) : s.join(', ');
+  }
+}
+
+/**
  * Calls `sink` once the exchange with the client is over (response finished, or the client
  * went away), with the request's nginx log variables.
  */
@@ -54,16 +105,7 @@ export function logOnClose(
   res.once('close', () => {
     const status = res.headersSent ? res.statusCode : 499;
     try {
-      sink({
-        remoteAddr: req.socket.remoteAddress ?? '',
-        request: `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`,
-        status,
-        upstreamAddr: trail?.addrs.join(', ') ?? '',
-        upstreamStatus: trail?.statuses.join(', ') ?? '',
-        requestTimeMs: Date.now() - started,
-        host,
-        headers: req.headers,
-      });
+      sink(new FinishedRequest(req, status, Date.now() - started, host, trail));
     } catch {
       // A failing log sink must not take the data path down.
     }

@@ -46,21 +46,26 @@ export function clientHeaders(
   mapLocation?: (value: string) => string,
 ): string[] {
   const out: string[] = ['Server', signature, 'Date', httpDate()];
-  for (const want of early) {
-    for (let i = 0; i + 1 < upstream.length; i += 2) {
-      const name = upstream[i] ?? '';
-      if (name.length === want.length && name.toLowerCase() === want) {
-        const value = upstream[i + 1] ?? '';
-        out.push(name, want === 'location' && mapLocation !== undefined ? mapLocation(value) : value);
-        break;
-      }
+  // One pass, each name lower-cased once: the first Content-Type/-Length, Last-Modified and
+  // Location go to their fixed slots (later duplicates are dropped, as nginx's single slots do),
+  // the rest keep their order. Runs per response, so no Set lookups for the common names.
+  const slots: number[] = [-1, -1, -1, -1];
+  let rest: number[] | undefined;
+  for (let i = 0; i + 1 < upstream.length; i += 2) {
+    const lower = (upstream[i] ?? '').toLowerCase();
+    const slot = early.indexOf(lower);
+    if (slot >= 0) {
+      if (slots[slot] === -1) slots[slot] = i;
+    } else if (!hidden.has(lower)) {
+      (rest ??= []).push(i);
     }
   }
-  for (let i = 0; i + 1 < upstream.length; i += 2) {
-    const name = upstream[i] ?? '';
-    const lower = name.toLowerCase();
-    if (hidden.has(lower) || early.includes(lower)) continue;
-    out.push(name, upstream[i + 1] ?? '');
+  for (let slot = 0; slot < slots.length; slot++) {
+    const i = slots[slot] ?? -1;
+    if (i < 0) continue;
+    const value = upstream[i + 1] ?? '';
+    out.push(upstream[i] ?? '', slot === 3 && mapLocation !== undefined ? mapLocation(value) : value);
   }
+  if (rest !== undefined) for (const i of rest) out.push(upstream[i] ?? '', upstream[i + 1] ?? '');
   return out;
 }

@@ -193,28 +193,34 @@ export class ResponseParser {
   }
 
   #head(text: string): boolean {
-    const lines = text.split('\r\n');
-    const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
-    if (m === null) return this.#fail('invalid_header');
-    const status = Number(m[2]);
-    const minor = Number(m[1]);
+    // Scanned in place rather than split into lines and matched with a regex: this runs once per
+    // response. The status line must be `HTTP/1.0|1 DDD[ reason]` with no lone CR or LF.
+    let eol = text.indexOf('\r\n');
+    if (eol < 0) eol = text.length;
+    if (!validStatusLine(text, eol)) return this.#fail('invalid_header');
+    const status = Number(text.slice(9, 12));
+    const minor = text.charCodeAt(7) - 48;
     const headers: string[] = [];
     let contentLength = -1;
     let chunked = false;
     let close = minor === 0;
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i] ?? '';
+    for (let start = eol + 2; start <= text.length;) {
+      let end = text.indexOf('\r\n', start);
+      if (end < 0) end = text.length;
       // nginx `ngx_http_parse_header_line` refuses a NUL anywhere in a header line and logs the
       // line up to it (ngx_http_proxy_process_header).
-      const nul = line.indexOf('\0');
-      if (nul >= 0) {
-        this.errorDetail = `upstream sent invalid header: "${line.slice(0, nul)}\\x00..."`;
+      const nul = text.indexOf('\0', start);
+      if (nul >= 0 && nul < end) {
+        this.errorDetail = `upstream sent invalid header: "${text.slice(start, nul)}\\x00..."`;
         return this.#fail('invalid_header');
       }
-      const colon = line.indexOf(':');
-      if (colon <= 0 || line.charCodeAt(colon - 1) === 32) return this.#fail('invalid_header');
-      const name = line.slice(0, colon);
-      const value = line.slice(colon + 1).trim();
+      const colon = text.indexOf(':', start);
+      if (colon <= start || colon >= end || text.charCodeAt(colon - 1) === 32) {
+        return this.#fail('invalid_header');
+      }
+      const name = text.slice(start, colon);
+      const value = text.slice(colon + 1, end).trim();
+      start = end + 2;
       headers.push(name, value);
       const lower = name.length === 14 || name.length === 17 || name.length === 10 ? name.toLowerCase() : '';
       if (lower === 'content-length') {
@@ -244,7 +250,7 @@ export class ResponseParser {
     else framing = 'close';
     const head: ResponseHead = {
       status,
-      reason: m[3] ?? '',
+      reason: eol > 12 ? text.slice(13, eol) : '',
       minor,
       headers,
       framing,
@@ -264,4 +270,22 @@ export class ResponseParser {
     if (framing === 'none') this.#sink?.onEnd();
     return true;
   }
+}
+
+/** `HTTP/1.[01] DDD` optionally followed by ` reason`, where the reason holds no CR or LF. */
+function validStatusLine(text: string, eol: number): boolean {
+  if (eol < 12 || !text.startsWith('HTTP/1.')) return false;
+  const minor = text.charCodeAt(7);
+  if ((minor !== 48 && minor !== 49) || text.charCodeAt(8) !== 32) return false;
+  for (let i = 9; i < 12; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  if (eol === 12) return true;
+  if (text.charCodeAt(12) !== 32) return false;
+  for (let i = 13; i < eol; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return false;
+  }
+  return true;
 }

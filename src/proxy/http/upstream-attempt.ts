@@ -115,7 +115,7 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
     const { route, body, streamLength } = this.#r;
     this.#phase = 'sending';
     conn.requests++;
-    conn.socket.setTimeout(route.location.sendTimeoutMs);
+    conn.timeout(route.location.sendTimeoutMs);
     conn.parser.reset(this, this.#r.method);
     const streaming = streamLength >= 0;
     const framing = body !== undefined ? body.length : streaming ? streamLength : undefined;
@@ -148,8 +148,8 @@ export class UpstreamAttempt implements ConnectionOwner, ResponseSink {
   #awaitHeader(conn: UpstreamConnection, flushed: boolean): void {
     this.#phase = 'header';
     const read = this.#r.route.location.readTimeoutMs;
-    if (flushed) conn.socket.setTimeout(read);
-    else conn.socket.once('drain', () => conn.socket.setTimeout(read));
+    if (flushed) conn.timeout(read);
+    else conn.socket.once('drain', () => conn.timeout(read));
   }
 
   /** @internal ConnectionOwner: bytes from the upstream. */

@@ -30,6 +30,8 @@ export class UpstreamConnection {
   #owner: ConnectionOwner | undefined;
   #onIdleClose: ((conn: UpstreamConnection) => void) | undefined;
   #error: NodeJS.ErrnoException | undefined;
+  /** The socket timeout armed now, so re-arming the same value costs nothing. */
+  #timeoutMs = -1;
 
   constructor(host: string, port: number, connectTimeoutMs: number, owner: ConnectionOwner) {
     this.key = `${host}:${port}`;
@@ -38,7 +40,7 @@ export class UpstreamConnection {
     const socket = new Socket();
     this.socket = socket;
     socket.setNoDelay(true);
-    socket.setTimeout(connectTimeoutMs);
+    this.timeout(connectTimeoutMs);
     socket.on('connect', () => {
       this.connected = true;
       this.#owner?.onConnect();
@@ -68,6 +70,17 @@ export class UpstreamConnection {
     socket.connect(port, host);
   }
 
+  /**
+   * Sets the socket's inactivity timeout (connect, send, read or keep-alive idle). Node restarts the
+   * timer on every read and write, so when the value is unchanged (nginx's defaults are all 60 s)
+   * nothing is re-armed: each `setTimeout` would allocate a timer and a bound callback per request.
+   */
+  timeout(ms: number): void {
+    if (ms === this.#timeoutMs) return;
+    this.#timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
   /** Hands the connection to an exchange (taken from the pool). */
   adopt(owner: ConnectionOwner): void {
     this.#owner = owner;
@@ -78,7 +91,7 @@ export class UpstreamConnection {
   release(idleTimeoutMs: number, onIdleClose: (conn: UpstreamConnection) => void): void {
     this.#owner = undefined;
     this.#onIdleClose = onIdleClose;
-    this.socket.setTimeout(idleTimeoutMs);
+    this.timeout(idleTimeoutMs);
   }
 
   /** Closes the connection without telling the owner (the owner already knows why). */

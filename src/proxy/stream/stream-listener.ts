@@ -5,8 +5,9 @@ import type { PeerMetrics } from '../../admin/metrics/peer-metrics.js';
 import type { Clock } from '../../core/clock.js';
 import type { Peer } from '../upstream/peer.js';
 import type { Logger } from '../../core/logger.js';
-import { compileStreamKey, type StreamKey } from './key.js';
-import { StreamSession } from './stream-session.js';
+import { IdleSweep } from './idle-sweep.js';
+import { compileStreamKey } from './key.js';
+import { STREAM_HIGH_WATER_MARK, StreamSession, type SessionDeps } from './stream-session.js';
 import type { StreamServerParams } from './types.js';
 
 /** Connection counters of one listener, nginx stub_status style. */
@@ -29,8 +30,9 @@ export class StreamListener {
   readonly #server: Server;
   readonly #log: Logger;
   readonly #clock: Clock;
-  #key: StreamKey | undefined;
-  #serverText: string;
+  /** What every session of the current config shares (rebuilt on bind and reload, not per connection). */
+  #deps: SessionDeps;
+  readonly #sweep = new IdleSweep();
   /** Called when the last session ends while closing. */
   #onIdle: (() => void) | undefined;
 
@@ -45,11 +47,15 @@ export class StreamListener {
     this.#frontend = deps.metrics.frontend(frontendNameOf(params), 'stream');
     this.#log = deps.log;
     this.#clock = deps.clock;
-    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
-    this.#serverText = `${params.listen.host}:${params.listen.port}`;
-    this.#server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (c) => {
-      this.#accept(c);
-    });
+    this.#deps = this.#sessionDeps(`${params.listen.host}:${params.listen.port}`);
+    // noDelay as nginx's stream `tcp_nodelay on`; a larger high-water mark so a 64 KiB read rarely
+    // pauses the other side (see STREAM_HIGH_WATER_MARK).
+    this.#server = createServer(
+      { allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: STREAM_HIGH_WATER_MARK },
+      (c) => {
+        this.#accept(c);
+      },
+    );
     // Node emits a failed accept() (EMFILE, ENFILE) as 'error': unhandled, it would end the daemon;
     // counted, it turns the proxy health tracker down. A failed listen() is listen()'s to report.
     this.#server.on('error', (err: NodeJS.ErrnoException) => {
@@ -57,26 +63,35 @@ export class StreamListener {
     });
   }
 
+  #sessionDeps(serverText: string): SessionDeps {
+    const params = this.#params;
+    return {
+      log: this.#log,
+      clock: this.#clock,
+      key: params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey),
+      serverText,
+      sweep: this.#sweep,
+      peerMetrics: (p) => this.#peerMetrics(p),
+      onEnd: (s) => {
+        this.#sessionEnded(s);
+      },
+    };
+  }
+
+  #sessionEnded(s: StreamSession): void {
+    this.#sessions.delete(s);
+    this.counters.active--;
+    this.#frontend.connectionClosed();
+    this.#frontend.bytes(s.client.bytesRead, s.client.bytesWritten);
+    if (this.#sessions.size === 0) this.#onIdle?.();
+  }
+
   #accept(client: Socket): void {
     this.counters.accepted++;
     this.counters.handled++;
     this.counters.active++;
     this.#frontend.connectionOpened();
-    const frontend = this.#frontend;
-    const session = new StreamSession(client, this.#params, {
-      log: this.#log,
-      peerMetrics: (p) => this.#peerMetrics(p),
-      clock: this.#clock,
-      key: this.#key,
-      serverText: this.#serverText,
-      onEnd: (s) => {
-        this.#sessions.delete(s);
-        this.counters.active--;
-        frontend.connectionClosed();
-        frontend.bytes(client.bytesRead, client.bytesWritten);
-        if (this.#sessions.size === 0) this.#onIdle?.();
-      },
-    });
+    const session = new StreamSession(client, this.#params, this.#deps);
     this.#sessions.add(session);
     session.start();
   }
@@ -91,7 +106,7 @@ export class StreamListener {
       this.#server.listen({ host: this.#params.listen.host, port: this.#params.listen.port }, () => {
         this.#server.off('error', onError);
         const a = this.#server.address() as AddressInfo;
-        this.#serverText = `${a.address}:${a.port}`;
+        this.#deps = this.#sessionDeps(`${a.address}:${a.port}`);
         resolve(a);
       });
     });
@@ -136,7 +151,7 @@ export class StreamListener {
   update(params: StreamServerParams): void {
     this.#params = params;
     this.#peerHandles = new WeakMap();
-    this.#key = params.hashKey === undefined ? undefined : compileStreamKey(params.hashKey);
+    this.#deps = this.#sessionDeps(this.#deps.serverText);
   }
 
   /** The bound address, once listening. */

@@ -25,8 +25,14 @@ export class PeerRequest {
   htries = 0;
   /** The evaluated hash key. */
   key = '';
-  /** ip_hash's address bytes: the first `addrLen` bytes of this buffer (reused across requests). */
-  readonly addr = new Uint8Array(16);
+  #addr: Uint8Array | undefined;
+  /**
+   * ip_hash's address bytes: the first `addrLen` bytes of this buffer (reused across requests),
+   * made on first use so other methods don't allocate a typed array per request.
+   */
+  get addr(): Uint8Array {
+    return (this.#addr ??= new Uint8Array(16));
+  }
   /** How many bytes of `addr` ip_hash hashes: 3 (IPv4, other) or 16 (IPv6). */
   addrLen = 0;
   readonly #tried: Uint32Array;

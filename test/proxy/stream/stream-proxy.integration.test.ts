@@ -173,6 +173,36 @@ describe('stream proxy', () => {
     );
   });
 
+  it('keeps a session alive past proxy_timeout while bytes flow in only one direction', async () => {
+    // nginx: proxy_timeout runs between two successive reads or writes on either connection, so a
+    // backend streaming to a silent client is not idle. The backend sends a byte every 30 ms for
+    // 600 ms, twice the 300 ms timeout, then stops: the session must end only after that.
+    const { port } = await serverOn((sock) => {
+      let n = 0;
+      const t = setInterval(() => {
+        if (sock.destroyed) {
+          clearInterval(t);
+          return;
+        }
+        sock.write('x');
+        if (++n === 20) clearInterval(t);
+      }, 30);
+      sock.on('error', () => undefined);
+      sock.on('end', () => sock.end()); // the server is half-open capable: close when the proxy does
+      sock.on('close', () => clearInterval(t));
+    });
+    const s = await stream([{ port }], { params: { idleTimeoutMs: 300 } });
+    const c = createConnection({ port: s.port, host: '127.0.0.1' });
+    let got = 0;
+    c.on('data', (d: Buffer) => (got += d.length));
+    c.on('error', () => undefined);
+    const started = Date.now();
+    await closed(c);
+    assert.equal(got, 20, 'every byte sent before the silence arrived');
+    assert.ok(Date.now() - started >= 600 + 300, 'closed only after proxy_timeout of real silence');
+    await until(() => s.listener.active === 0, 'the session to end');
+  });
+
   it('closes the client when the backend resets mid-transfer, leaking nothing', async () => {
     const { port } = await serverOn((sock) => {
       sock.write(randomBytes(64 * 1024));
