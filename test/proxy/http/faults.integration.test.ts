@@ -10,13 +10,14 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startRecorder, type Recorder } from './helpers/backends.js';
-import { get, openSockets, settleSockets } from './helpers/client.js';
+import { get, header, openSockets, rawRequest, settleSockets } from './helpers/client.js';
 import { loc, server } from './helpers/params.js';
 import { roundRobinPicker } from './helpers/rr-picker.js';
 import { startTandem, type RunningTandem } from './helpers/tandem.js';
 
 describe('socket faults on either side', () => {
   const rec: Record<string, Recorder> = {};
+  const extra: Recorder[] = [];
   let tandem: RunningTandem | undefined;
   let bigWriteBlocked = false;
   let bigSent = 0;
@@ -50,16 +51,33 @@ describe('socket faults on either side', () => {
       pump();
     });
     rec.ok = await startRecorder();
+    // A control character in a header value: nginx passes it on, Node's ServerResponse refuses it.
+    const ctl = await startRecorder((_h, _b, s) => {
+      s.end('HTTP/1.1 200 OK\r\nX-A: a\x01b\r\nContent-Length: 3\r\n\r\nctl');
+    });
     const pickers = Object.fromEntries(
       Object.entries(rec).map(([n, r]) => [n, roundRobinPicker(n, [{ host: '127.0.0.1', port: r.port }])]),
     );
+    const okPort = rec.ok.port;
+    pickers.refused = roundRobinPicker('refused', [
+      { host: '127.0.0.1', port: ctl.port },
+      { host: '127.0.0.1', port: okPort },
+    ]);
+    pickers.refusedonly = roundRobinPicker('refusedonly', [{ host: '127.0.0.1', port: ctl.port }]);
+    extra.push(ctl);
     tandem = await startTandem(
       [
-        server(
-          Object.keys(rec).map((n) =>
+        server([
+          ...Object.keys(rec).map((n) =>
             loc({ path: `/${n}/`, proxyPass: { scheme: 'http', upstream: n }, readTimeoutMs: 5000 }),
           ),
-        ),
+          loc({
+            path: '/refused/',
+            proxyPass: { scheme: 'http', upstream: 'refused' },
+            nextUpstream: { conditions: ['error', 'timeout', 'invalid_header'], tries: 0, timeoutMs: 0 },
+          }),
+          loc({ path: '/refusedonly/', proxyPass: { scheme: 'http', upstream: 'refusedonly' } }),
+        ]),
       ],
       pickers,
     );
@@ -68,7 +86,28 @@ describe('socket faults on either side', () => {
 
   after(async () => {
     await tandem?.close();
-    for (const r of Object.values(rec)) await r.close();
+    for (const r of [...Object.values(rec), ...extra]) await r.close();
+  });
+
+  it('a header Node refuses is an invalid_header: the retry on the next peer goes out well-formed', async () => {
+    // Keep-alive, as a browser asks: the refused head must leave nothing behind in the response.
+    const res = await rawRequest(tandem?.port ?? 0, 'GET /refused/ HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), 'ok');
+    assert.equal(res.truncated, false);
+    assert.equal(header(res.head, 'x-a'), undefined);
+    assert.equal(
+      tandem?.errors().at(-1),
+      'upstream sent no valid HTTP/1.0 header while reading response header from upstream',
+    );
+    // Not retried (nginx's default `error timeout`): the 502 page, whole and well-formed.
+    const only = await rawRequest(tandem?.port ?? 0, 'GET /refusedonly/ HTTP/1.1\r\nHost: a\r\n\r\n');
+    assert.equal(only.status, 502);
+    assert.equal(only.truncated, false);
+    assert.equal(header(only.head, 'x-a'), undefined);
+    assert.match(only.body.toString(), /^<html>\r\n<head><title>502 Bad Gateway<\/title>/);
+    assert.equal(Number(header(only.head, 'content-length')), only.body.length);
+    await noLeak();
   });
 
   async function noLeak(): Promise<void> {
