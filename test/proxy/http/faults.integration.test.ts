@@ -91,7 +91,8 @@ describe('socket faults on either side', () => {
 
   it('a header Node refuses is an invalid_header: the retry on the next peer goes out well-formed', async () => {
     // Keep-alive, as a browser asks: the refused head must leave nothing behind in the response.
-    const res = await rawRequest(tandem?.port ?? 0, 'GET /refused/ HTTP/1.1\r\nHost: a\r\n\r\n');
+    const port = tandem?.port ?? 0;
+    const res = await rawRequest(port, 'GET /refused/ HTTP/1.1\r\nHost: a\r\n\r\n');
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), 'ok');
     assert.equal(res.truncated, false);
@@ -101,7 +102,7 @@ describe('socket faults on either side', () => {
       'upstream sent no valid HTTP/1.0 header while reading response header from upstream',
     );
     // Not retried (nginx's default `error timeout`): the 502 page, whole and well-formed.
-    const only = await rawRequest(tandem?.port ?? 0, 'GET /refusedonly/ HTTP/1.1\r\nHost: a\r\n\r\n');
+    const only = await rawRequest(port, 'GET /refusedonly/ HTTP/1.1\r\nHost: a\r\n\r\n');
     assert.equal(only.status, 502);
     assert.equal(only.truncated, false);
     assert.equal(header(only.head, 'x-a'), undefined);
