@@ -374,3 +374,4 @@ export {
   type VipService,
 } from './proxy/vip/vip-service.js';
 export { defaultProxyHealth } from './config/adapt/tandem/tandem-conf.js';
+export { listenAddressDiagnostics, systemListenHost, type ListenHost } from './proxy/vip/listen-check.js';

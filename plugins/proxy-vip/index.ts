@@ -6,6 +6,7 @@
 import {
   createVipService,
   definePlugin,
+  listenAddressDiagnostics,
   vipListenConfigOf,
   type ServicePlugin,
   type VipListenConfig,
@@ -18,6 +19,8 @@ export const vipListenPlugin: ServicePlugin<VipListenConfig> = definePlugin<Serv
   version: '1.0.0',
   api: '^1.0.0',
   select: (model) => vipListenConfigOf(model),
+  // nginx -t binds its listen addresses; Tandem checks them (on -t, start and every reload).
+  check: (model) => listenAddressDiagnostics(model),
   create: (ctx, config) => createVipService(ctx, config),
 });
 

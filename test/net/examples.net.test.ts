@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { NetLab } from '../helpers/netns.js';
 import { cliPath, repoRoot } from '../helpers/paths.js';
@@ -32,8 +32,12 @@ describe('the ready examples', () => {
       assert.equal(real.code, 0, `keepalived -t -f ${f}:\n${real.stderr}`);
     }
     for (const f of files(/nginx\.conf$/)) {
-      const r = await lab.exec(host, process.execPath, [cliPath, '-t', '--nginx', f]);
-      assert.equal(r.code, 0, `tandem -t --nginx ${f}:\n${r.stderr}`);
+      // Listeners on a VIP need the keepalived.conf beside them (or ip_nonlocal_bind, as nginx -t
+      // would): alone, an address that is not on this host is refused, as nginx -t's bind() fails.
+      const pair = keepalivedFiles.find((k) => dirname(k) === dirname(f));
+      const args = [cliPath, '-t', ...(pair === undefined ? [] : ['-f', pair]), '--nginx', f];
+      const r = await lab.exec(host, process.execPath, args);
+      assert.equal(r.code, 0, `tandem ${args.slice(1).join(' ')}:\n${r.stderr}`);
     }
     for (const f of files(/tandem\.conf$/)) {
       const r = await lab.exec(host, process.execPath, [cliPath, '-t', '-c', f]);

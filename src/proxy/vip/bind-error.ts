@@ -28,14 +28,20 @@ export function locatedBindError(
   err: unknown,
   loc: SourceLoc | undefined,
 ): Error {
-  let message = bindErrorText(host, port, err);
-  if (errorCode(err) === 'EADDRNOTAVAIL')
-    message +=
-      ': the address is not on this host and no vrrp_instance has it as a VIP ' +
-      '(add it to virtual_ipaddress, or set net.ipv4.ip_nonlocal_bind=1)';
+  const message =
+    errorCode(err) === 'EADDRNOTAVAIL' ? locatedBindMessage(host, port) : bindErrorText(host, port, err);
   const text =
     loc === undefined ? message : formatDiagnostic(configError('TANDEM_LISTEN_BIND', message, loc));
   const out = new Error(text) as NodeJS.ErrnoException;
   out.code = errorCode(err);
   return out;
+}
+
+/** The message for a listen address that is not on this host and is no VIP (start and `-t`). */
+export function locatedBindMessage(host: string, port: number): string {
+  return (
+    `bind() to ${listenText(host, port)} failed (99: Cannot assign requested address): ` +
+    'the address is not on this host and no vrrp_instance has it as a VIP ' +
+    '(add it to virtual_ipaddress, or set net.ipv4.ip_nonlocal_bind=1)'
+  );
 }
