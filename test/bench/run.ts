@@ -11,6 +11,9 @@
  * BENCH_PIN=1 to run every proxy on CPU 1 and wrk plus the upstream on CPU 0 (taskset), so the
  * proxy under test never shares its core with the load generator; the same pinning applies to
  * every target. The TCP tables include a plain Node socket pipe: the ceiling for a Node proxy.
+ * BENCH_COMPARE=PATH adds a second Tandem, the CLI at PATH (another build's dist/src/cli/main.js),
+ * as its own row in every table, so two builds are measured in the same interleaved rounds;
+ * BENCH_TCP_ONLY=1 skips the HTTP table.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +29,8 @@ const threads = Number(process.env.BENCH_THREADS ?? '1');
 const rounds = Number(process.env.BENCH_ROUNDS ?? '2');
 const options = process.env.BENCH_OPTIONS === '1';
 const pin = process.env.BENCH_PIN === '1';
+const compare = process.env.BENCH_COMPARE ?? '';
+const tcpOnly = process.env.BENCH_TCP_ONLY === '1';
 /** taskset prefixes: proxies on CPU 1, wrk and the upstream on CPU 0 (BENCH_PIN=1). */
 const proxyCpu = pin ? ['taskset', '-c', '1'] : [];
 const loadCpu = pin ? ['taskset', '-c', '0'] : [];
@@ -108,7 +113,9 @@ function table(title: string, targets: readonly Target[], o: WrkOptions, metric:
 }
 
 async function main(): Promise<void> {
-  const [up, ng, ha, td, ngTcp, haTcp, tdTcp] = [
+  const [up, ng, ha, td, ngTcp, haTcp, tdTcp, cmp, cmpTcp] = [
+    await freePort(),
+    await freePort(),
     await freePort(),
     await freePort(),
     await freePort(),
@@ -153,20 +160,28 @@ async function main(): Promise<void> {
   );
   const haproxy = start('haproxy', ['-db', '-f', haCfg]);
   // Tandem as operators run it: the CLI on the same nginx.conf blocks.
-  const tandemConf = join(dir, 'tandem-nginx.conf');
-  writeFileSync(
-    tandemConf,
-    `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {}\nhttp {\n  ${httpBlock.replace('PORT', String(td))}\n}\n` +
-      streamBlock.replace('PORT', String(tdTcp)),
-  );
+  const tandemConf = (name: string, port: number | undefined, tcpPort: number | undefined): string => {
+    const file = join(dir, `${name}-nginx.conf`);
+    writeFileSync(
+      file,
+      `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {}\nhttp {\n  ${httpBlock.replace('PORT', String(port))}\n}\n` +
+        streamBlock.replace('PORT', String(tcpPort)),
+    );
+    return file;
+  };
   const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-  const tandem = start(process.execPath, [cli, '--nginx', tandemConf]);
+  const tandem = start(process.execPath, [cli, '--nginx', tandemConf('tandem', td, tdTcp)]);
+  const other =
+    compare === ''
+      ? undefined
+      : start(process.execPath, [compare, '--nginx', tandemConf('compare', cmp, cmpTcp)]);
   const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
   const http: Target[] = [
     { name: 'nginx 1.22 (keepalive 64)', port: ng, pid: nginx.pid },
     { name: 'HAProxy (http-reuse always)', port: ha, pid: haproxy.pid },
     { name: 'Tandem', port: td, pid: tandem.pid },
   ];
+  if (other !== undefined) http.push({ name: 'Tandem (BENCH_COMPARE)', port: cmp, pid: other.pid });
   if (options) {
     for (const [label, mode] of [
       ['http-proxy-3 + keep-alive Agent', 'http-proxy-3'],
@@ -183,6 +198,7 @@ async function main(): Promise<void> {
     { name: 'Node socket pipe (ceiling)', port: await childPort(pipe), pid: pipe.pid },
     { name: 'Tandem stream', port: tdTcp, pid: tandem.pid },
   ];
+  if (other !== undefined) tcp.push({ name: 'Tandem stream (BENCH_COMPARE)', port: cmpTcp, pid: other.pid });
   for (const t of [{ port: up }, ...http, ...tcp]) await waitListening(t.port);
   console.log(
     `${new Date().toISOString()} load average ${loadavg()
@@ -193,12 +209,13 @@ async function main(): Promise<void> {
     `wrk -t${threads} x ${rounds} round(s) of ${seconds}s on loopback, one worker/thread per proxy; medians; ` +
       'ratios are medians of same-round ratios to the first row',
   );
-  table(
-    `HTTP: -c${connections}, upstream keep-alive, "ok" responses`,
-    http,
-    { threads, connections, prefix: loadCpu },
-    'rps',
-  );
+  if (!tcpOnly)
+    table(
+      `HTTP: -c${connections}, upstream keep-alive, "ok" responses`,
+      http,
+      { threads, connections, prefix: loadCpu },
+      'rps',
+    );
   // Reference §2's L4 figure (Node pipe 0.66-0.70x HAProxy): requests over long-lived connections,
   // so the relay per chunk is measured rather than connection setup.
   table(

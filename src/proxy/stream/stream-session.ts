@@ -8,6 +8,7 @@ import type { PickInput } from '../upstream/strategy.js';
 import { errnoText, splitAddress } from './errno-text.js';
 import type { IdleSweep, Idler } from './idle-sweep.js';
 import type { StreamKey } from './key.js';
+import { giveReadBuffer, takeReadBuffer } from './read-buffers.js';
 import type { StreamServerParams } from './types.js';
 
 /** What a session needs from its listener; one object per listener, shared by its sessions. */
@@ -76,6 +77,10 @@ interface BackendOptions {
   readonly allowHalfOpen: true;
   readonly noDelay: true;
   readonly writableHighWaterMark: number;
+  readonly onread: {
+    readonly buffer: () => Buffer;
+    readonly callback: (bytes: number, buf: Buffer) => boolean;
+  };
 }
 
 /**
@@ -98,6 +103,8 @@ export class StreamSession implements Idler {
   #connectStart = 0;
   #ended = false;
   #openSockets = 1;
+  /** The buffer the backend reads into next; dropped when a client write still holds it. */
+  #readBuf: Buffer | undefined;
   /** Idler: set on every chunk relayed. */
   active = false;
   /** Idler: sweep bookkeeping. */
@@ -150,6 +157,7 @@ export class StreamSession implements Idler {
       allowHalfOpen: true,
       noDelay: true,
       writableHighWaterMark: STREAM_HIGH_WATER_MARK,
+      onread: { buffer: this.#nextReadBuffer, callback: this.#onBackendRead },
     };
     const backend = connect(options);
     this.#backend = backend;
@@ -202,14 +210,50 @@ export class StreamSession implements Idler {
     // nginx's stream connect notify: fails clear on connect, before the session ends (§1.9).
     this.#req?.connected();
     this.#openSockets++;
-    backend.on('close', () => this.#socketClosed());
+    backend.on('close', () => {
+      // The handle is closed, so nothing reads into the buffer; a defined #readBuf is not held by
+      // a pending client write either (see #onBackendRead).
+      const buf = this.#readBuf;
+      this.#readBuf = undefined;
+      if (buf !== undefined) giveReadBuffer(buf);
+      this.#socketClosed();
+    });
     // proxy_timeout: any byte in either direction keeps the session alive; silence in both for the
     // whole period closes both sides (see IdleSweep).
     this.#d.sweep.add(this);
     this.#relay(this.client, backend);
-    this.#relay(backend, this.client);
+    this.#relayEnds(backend, this.client);
     this.client.resume();
   }
+
+  /**
+   * The backend reads into a buffer the session keeps (Node's `onread`), instead of a fresh 64 KiB
+   * allocation per read whose garbage collection is dear on Tandem's large heap. The buffer is
+   * reused only while nothing retains it; see {@link StreamSession.#onBackendRead}.
+   */
+  readonly #nextReadBuffer = (): Buffer => {
+    let buf = this.#readBuf;
+    if (buf === undefined) {
+      buf = takeReadBuffer();
+      this.#readBuf = buf;
+    }
+    return buf;
+  };
+
+  /**
+   * Backend to client, per read (Node's `onread` callback). A write Node finished synchronously
+   * has copied the bytes to the kernel; one that did not (the client's writable length is not
+   * zero: queued in the stream, or partly sent and held by the write request) keeps a reference to
+   * this memory, so the next read goes into a fresh buffer. Returning false stops reading until
+   * the client drains (`resume()` restarts an `onread` socket).
+   */
+  readonly #onBackendRead = (bytes: number, buf: Buffer): boolean => {
+    this.active = true;
+    const to = this.client;
+    const ok = to.write(buf.subarray(0, bytes));
+    if (to.writableLength > 0) this.#readBuf = undefined;
+    return ok;
+  };
 
   /**
    * Copies `from` to `to` with backpressure (pause `from` while `to` is above its high-water mark)
@@ -220,6 +264,11 @@ export class StreamSession implements Idler {
       this.active = true;
       if (!to.write(chunk)) from.pause();
     });
+    this.#relayEnds(from, to);
+  }
+
+  /** The relay's backpressure release and half-close, shared by both directions. */
+  #relayEnds(from: Socket, to: Socket): void {
     to.on('drain', () => {
       this.active = true;
       from.resume();
