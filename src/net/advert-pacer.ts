@@ -40,7 +40,6 @@ export class AdvertPacer {
   readonly #names: string[] = [];
   readonly #last = new Map<number, { intervalMs: number; packets: readonly PacedPacket[] }>();
   readonly #armed = new Set<number>();
-  readonly #covered: number[] = [];
   /** Pauses covered since the last info line, for one line a minute at most. */
   #pauses = { count: 0, longestMs: 0, loggedAt: -Infinity };
   #closed = false;
@@ -93,7 +92,7 @@ export class AdvertPacer {
     return new AdvertPacer(child, o.log);
   }
 
-  /** The pacer's process id (status, tests). */
+  /** The pacer's process id (its nice value, tests). */
   get pid(): number | undefined {
     return this.#child.pid;
   }
@@ -102,7 +101,6 @@ export class AdvertPacer {
   register(name: string, spec: PacerSlotSpec): number {
     const slot = this.#names.length;
     this.#names.push(name);
-    this.#covered.push(0);
     this.#post({ type: 'open', slot, ...spec });
     return slot;
   }
@@ -148,11 +146,6 @@ export class AdvertPacer {
     this.#post({ type: 'forget', slot });
   }
 
-  /** How many adverts the pacer sent for `slot` because the main loop was late. */
-  covered(slot: number): number {
-    return this.#covered[slot] ?? 0;
-  }
-
   /** Disarms everything, closes the pacer's sockets and waits for it to exit (1 s, then SIGKILL). */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -189,7 +182,6 @@ export class AdvertPacer {
         this.#log.error(`(${this.#names[m.slot] ?? '?'}) VRRP advert pacer cannot send: ${m.message}`);
         return;
       case 'covered': {
-        this.#covered[m.slot] = (this.#covered[m.slot] ?? 0) + 1;
         const name = this.#names[m.slot] ?? '?';
         this.#log.debug(`(${name}) main loop ${m.lateMs.toFixed(1)} ms late; the VRRP pacer sent the advert`);
         // One info line a minute at most: it explains a pause an operator may see elsewhere.

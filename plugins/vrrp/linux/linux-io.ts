@@ -1,5 +1,4 @@
 import {
-  AdvertPacer,
   GratuitousArp,
   IpCommand,
   KernelConfig,
@@ -19,6 +18,7 @@ import {
   type Signal,
   type TrackerState,
 } from '../../../src/index.js';
+import { AdvertCover } from './advert-cover.js';
 import { NotifyFifo } from './notify-fifo.js';
 import { NotifyRunner, type NotifyScripts, type NotifyState } from './notify-runner.js';
 import { ScriptRunner } from './script-runner.js';
@@ -41,7 +41,7 @@ export interface LinuxInstance {
   readonly unicastPeers?: readonly string[];
   /** `unicast_ttl`; 255 by default. */
   readonly ttl?: number;
-  /** `advert_int` in ms: below a second the adverts get the pacer thread's cover (see AdvertPacer). */
+  /** `advert_int` in ms: below a second the adverts get the pacer's cover (advert-cover.ts). */
   readonly advertIntervalMs?: number;
   readonly notify?: NotifyScripts;
 }
@@ -96,12 +96,9 @@ export interface LinuxVrrpIoOptions {
   readonly log?: Logger;
   /** Tests: run `ip`/`arping` in this namespace (sockets always live in the process's own). */
   readonly netns?: string;
-  /** keepalived `vrrp_priority`: the nice value of the VRRP advert thread. */
-  readonly threadNice?: number;
+  /** keepalived `vrrp_priority`: the nice value of the VRRP advert pacer process. */
+  readonly pacerNice?: number;
 }
-
-/** Intervals below this get the advert pacer: a main-loop pause is a fraction of Master_Down. */
-const PACED_BELOW_MS = 1000;
 
 /** The unicast peers a receiving socket filters on ('' = multicast, every source). */
 function peersOf(list: readonly LinuxInstance[]): string {
@@ -123,9 +120,8 @@ export class LinuxVrrpIo {
   #o: LinuxVrrpIoOptions;
   readonly #log: Logger;
   readonly #sockets = new Map<string, VrrpSocket>();
-  /** The advert pacer and each covered instance's slot in it. */
-  #pacer: AdvertPacer | undefined;
-  readonly #slots = new Map<string, { slot: number; intervalMs: number; sendKey: string }>();
+  /** Keeps fast adverts on time through main-loop pauses (the pacer process). */
+  readonly #cover: AdvertCover;
   readonly #sendKeys = new Map<string, string>();
   /** Receiving sockets by `interface/family`, with the unicast peers each was opened for. */
   readonly #receivers = new Map<string, { socket: VrrpSocket; peers: string }>();
@@ -142,6 +138,7 @@ export class LinuxVrrpIo {
     this.#ip = new IpCommand(options.netns === undefined ? {} : { netns: options.netns });
     const state = new OwnedState(options.stateFile ?? '/run/tandem/vrrp-owned.json');
     this.kernel = new KernelConfig({ ip: this.#ip, state, log: this.#log });
+    this.#cover = new AdvertCover(this.#log, options.pacerNice);
     this.#garp = new GratuitousArp({
       log: this.#log,
       ...(options.netns === undefined ? {} : { netns: options.netns }),
@@ -256,48 +253,7 @@ export class LinuxVrrpIo {
       this.#sockets.set(i.name, socket);
       this.#sendKeys.set(i.name, sendKey(i));
     }
-    await this.#syncPacer();
-  }
-
-  /**
-   * Starts the pacer once some instance advertises faster than once a second, and keeps one slot
-   * per such instance in step with its sending socket: a slot whose socket was reopened by a reload
-   * (source, peers, TTL changed) or whose instance went away is forgotten, new ones are added.
-   */
-  async #syncPacer(): Promise<void> {
-    const paced = this.#o.instances.filter((i) => (i.advertIntervalMs ?? PACED_BELOW_MS) < PACED_BELOW_MS);
-    if (paced.length === 0 && this.#pacer === undefined) return;
-    this.#pacer ??= await AdvertPacer.start({
-      log: this.#log,
-      ...(this.#o.threadNice === undefined ? {} : { nice: this.#o.threadNice }),
-    });
-    const pacer = this.#pacer;
-    const wanted = new Map(paced.map((i) => [i.name, i]));
-    for (const [name, p] of this.#slots) {
-      const i = wanted.get(name);
-      if (i !== undefined && p.sendKey === this.#sendKeys.get(name)) {
-        p.intervalMs = i.advertIntervalMs ?? PACED_BELOW_MS;
-        continue;
-      }
-      pacer.forget(p.slot);
-      this.#slots.delete(name);
-    }
-    for (const i of paced) {
-      const s = this.#sockets.get(i.name);
-      if (s === undefined || this.#slots.has(i.name)) continue;
-      const slot = pacer.register(i.name, {
-        family: s.family,
-        interface: s.interface,
-        ifindex: s.ifindex,
-        source: s.source,
-        ttl: s.ttl,
-      });
-      this.#slots.set(i.name, {
-        slot,
-        intervalMs: i.advertIntervalMs ?? PACED_BELOW_MS,
-        sendKey: this.#sendKeys.get(i.name) ?? '',
-      });
-    }
+    await this.#cover.sync(this.#o.instances, this.#sockets, this.#sendKeys);
   }
 
   /**
@@ -305,14 +261,7 @@ export class LinuxVrrpIo {
    * synchronously in the transition, so the pacer never repeats a stale MASTER advert.
    */
   leftMaster(instance: string): void {
-    const p = this.#slots.get(instance);
-    if (p !== undefined) this.#pacer?.disarm(p.slot);
-  }
-
-  /** Adverts the pacer thread sent for `instance` while the main loop was late. */
-  pacedAdverts(instance: string): number {
-    const p = this.#slots.get(instance);
-    return p === undefined ? 0 : (this.#pacer?.covered(p.slot) ?? 0);
+    this.#cover.leftMaster(instance);
   }
 
   /**
@@ -344,11 +293,9 @@ export class LinuxVrrpIo {
     switch (e.type) {
       case 'send-advert': {
         const s = this.#sockets.get(e.instance);
-        const paced = this.#slots.get(e.instance);
-        // Disarm (priority 0) before the send, arm after it: the pacer never races the main loop.
-        if (paced !== undefined && e.packets[0]?.payload[2] === 0) this.#pacer?.disarm(paced.slot);
+        this.#cover.beforeSend(e);
         for (const p of e.packets) s?.send(p.dst, p.payload, e.src);
-        if (paced !== undefined) this.#pacer?.sent(paced.slot, e.src, e.packets, paced.intervalMs);
+        this.#cover.afterSend(e);
         return;
       }
       case 'add-vips':
@@ -385,9 +332,7 @@ export class LinuxVrrpIo {
    * finish (1 s), stops the link monitor and the FIFOs.
    */
   async stop(): Promise<void> {
-    await this.#pacer?.close();
-    this.#pacer = undefined;
-    this.#slots.clear();
+    await this.#cover.close();
     this.#report(await this.kernel.removeOwned());
     for (const s of [...this.#sockets.values(), ...[...this.#receivers.values()].map((r) => r.socket)])
       s.close();

@@ -190,12 +190,10 @@ export function groupNotifyOf(model: KeepalivedConfig): Record<string, NotifyScr
 }
 
 /**
- * keepalived's `vrrp_priority` (global_defs): the nice value of its VRRP process, -20..19
- * (keepalived.md §2). Tandem gives it to the thread that keeps adverts on time. Outside the range
- * it is ignored, as keepalived ignores it with a config warning.
+ * keepalived's `vrrp_priority` (global_defs): the nice value of its VRRP process (keepalived.md §2);
+ * Tandem gives it to the advert pacer. The config adapter kept it only when inside -20..19.
  */
-export function threadNiceOf(model: KeepalivedConfig): { threadNice?: number } {
+export function pacerNiceOf(model: KeepalivedConfig): { pacerNice?: number } {
   const word = model.globalDefs.other['vrrp_priority']?.[0];
-  const n = word === undefined ? NaN : Number(word);
-  return Number.isInteger(n) && n >= -20 && n <= 19 ? { threadNice: n } : {};
+  return word === undefined ? {} : { pacerNice: Number(word) };
 }

@@ -11,7 +11,7 @@ import type { VrrpEffect } from '../types.js';
 import {
   groupNotifyOf,
   linuxInstancesOf,
-  threadNiceOf,
+  pacerNiceOf,
   trackedRefs,
   vrrpParamsOf,
   type TrackRef,
@@ -70,7 +70,7 @@ export class VrrpService {
         .map((path) => ({ path })),
       stateFile: ownershipFile(),
       log,
-      ...threadNiceOf(this.#model),
+      ...pacerNiceOf(this.#model),
     });
     this.#io = io;
     await io.start((d) => {
