@@ -12,7 +12,7 @@ import {
   instanceConf,
   startSettled,
 } from '../../helpers/vrrp-scenario.js';
-import { garps, handover, stalls, timelineOf } from '../../helpers/vrrp-timeline.js';
+import { describeAround, garps, handover, stalls, timelineOf } from '../../helpers/vrrp-timeline.js';
 
 /**
  * Crash takeover (issue 6; vrrp.md §3.3 scenario 3): kill -9 of the master (keepalived: parent and
@@ -53,7 +53,13 @@ describe('crash takeover, v3 at 100 ms', { skip: requireRoot(['tcpdump', 'keepal
             `${backup.label} advertised before the kill; ${master.label} stalls: ${JSON.stringify(stalls(t, vrid, master.address, 150))}`,
           );
           assert.equal(h.priorityZero, undefined, 'a crashed master sends no priority 0');
-          assertBand(`${pairName(pair)} crash takeover`, h.gapMs, mdi - 10, mdi + 50);
+          assertBand(
+            `${pairName(pair)} crash takeover`,
+            h.gapMs,
+            mdi - 10,
+            mdi + 50,
+            `adverts around the kill:\n${describeAround(t, vrid, crashAt, 0.6)}`,
+          );
           const burst = garps(t, VIP, backup.mac, h.firstNew.time);
           assert.ok(burst.length >= 5, `${backup.label} sent ${burst.length} GARPs after taking over`);
           for (const n of [master, backup])

@@ -12,12 +12,18 @@ import {
   instanceConf,
   startSettled,
 } from '../../helpers/vrrp-scenario.js';
-import { garps, handover, timelineOf } from '../../helpers/vrrp-timeline.js';
+import { describeAround, garps, handover, timelineOf } from '../../helpers/vrrp-timeline.js';
 
 /**
  * Graceful takeover (issue 6; vrrp.md §3.3 scenario 4): SIGTERM to the master sends a priority-0
  * advert, removes the VIP and exits 0; the backup's first advert follows within Skew_Time + 50 ms
  * of that advert (60.9 ms for priority 100 at 100 ms), far below the Master_Down path.
+ *
+ * The +50 ms bound holds where Tandem takes over (its own timer). Where keepalived takes over (TK,
+ * KK), what is under test is that the priority-0 advert put keepalived on the skew path at all: the
+ * bound is Skew_Time + 150 ms, still 50 ms under the earliest a Master_Down takeover could come
+ * (Master_Down_Interval after the last advert, which is at most one interval before the priority 0).
+ * keepalived's own scheduling once missed +50 by 74 ms on a busy CI host (134.6 ms, 1 of ~100 runs).
  */
 describe(
   'graceful takeover, v3 at 100 ms',
@@ -51,7 +57,16 @@ describe(
               h.priorityZero !== undefined && h.fromZeroMs !== undefined,
               `${master.label} sent no priority-0 advert`,
             );
-            assertBand(`${pairName(pair)} graceful takeover`, h.fromZeroMs, skew - 10, skew + 50);
+            assertBand(
+              `${pairName(pair)} graceful takeover`,
+              h.fromZeroMs,
+              skew - 10,
+              skew + (pair[1] === 'tandem' ? 50 : 150),
+              `adverts around the priority 0:\n${describeAround(t, vrid, h.priorityZero.time, 0.5)}\n${backup.label}: ${backup
+                .lines(/VI_1|VRRP/)
+                .slice(-6)
+                .join('\n')}`,
+            );
             assert.ok(garps(t, VIP, backup.mac, h.firstNew.time).length >= 5, `${backup.label} GARPs`);
             for (const n of [master, backup])
               assertWire(t, n, { vrid, version: 3, interval: 10, dst: ['224.0.0.18'] });
