@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
+import { Coprocess } from './coprocess.js';
 
 /** Options for {@link GratuitousArp}. */
 export interface GratuitousArpOptions {
@@ -9,7 +8,7 @@ export interface GratuitousArpOptions {
   readonly arpingPath?: string;
   /** Run arping in this named namespace (`ip netns exec NS arping ...`), for tests. */
   readonly netns?: string;
-  /** Kill an arping that has not exited after this long (it normally lingers ~1 s after sending). */
+  /** Give up waiting for an arping's outcome after this long (`-w 1` ends each within ~1 s). */
   readonly timeoutMs?: number;
   readonly log?: Logger;
 }
@@ -24,49 +23,91 @@ export function arpingArgs(device: string, address: string): string[] {
 }
 
 /**
+ * The launcher: a small shell kept running that starts one arping per `ID DEVICE ADDRESS` line and
+ * prints `ID STATUS OUTPUT` when it exits. Forking from a shell of a few hundred kilobytes puts the
+ * packet on the wire ~1.5 ms after the line is written; a spawn from the daemon itself (tens of
+ * megabytes of page tables to copy) took 4-10 ms. Nothing from a line is ever evaluated: `read`
+ * splits it into words and the words are arping's arguments. `set -f`: no globbing of arping's text.
+ */
+function launcherScript(): string {
+  const argv = arpingArgs('"$dev"', '"$addr"').join(' ');
+  return [
+    'set -f',
+    'while read -r id dev addr; do',
+    `  (out=$(exec "$0" ${argv} 2>&1 </dev/null); code=$?; printf '%s %s %s\\n' "$id" "$code" "$(echo $out)") &`,
+    'done',
+  ].join('\n');
+}
+
+/**
  * Sends gratuitous ARPs for IPv4 VIPs. Node has no AF_PACKET sockets and raw-socket offers none, so
- * each ARP is one `arping` process from iputils-arping (measured: the packet is on the wire 4-40 ms
- * after the spawn, the process exits ~1 s later). Sending never blocks VRRP: it is fire-and-forget,
- * failures are logged, and every process is killed after {@link GratuitousArpOptions.timeoutMs}.
+ * each ARP is one `arping` process from iputils-arping, started by a launcher shell kept running
+ * (see {@link launcherScript}). Sending never blocks VRRP: it is fire-and-forget and failures are
+ * logged.
  */
 export class GratuitousArp {
-  readonly #arping: string;
-  readonly #netns: string | undefined;
   readonly #timeoutMs: number;
   readonly #log: Logger;
   readonly #timers = new Set<NodeJS.Timeout>();
-  #running = 0;
+  readonly #launcher: Coprocess;
+  readonly #pending = new Map<number, { device: string; address: string; done: (why?: string) => void }>();
+  #nextId = 1;
 
   constructor(options: GratuitousArpOptions = {}) {
-    this.#arping = options.arpingPath ?? 'arping';
-    this.#netns = options.netns;
+    const arping = options.arpingPath ?? 'arping';
+    const sh = ['-c', launcherScript(), arping];
     this.#timeoutMs = options.timeoutMs ?? 3000;
     this.#log = options.log ?? silentLogger;
+    this.#launcher = new Coprocess({
+      command: options.netns === undefined ? '/bin/sh' : 'ip',
+      args: options.netns === undefined ? sh : ['netns', 'exec', options.netns, '/bin/sh', ...sh],
+      onLine: (stream, line) => this.#line(stream, line),
+      onExit: (why) => {
+        for (const p of [...this.#pending.values()]) p.done(`the arping launcher ${why}`);
+      },
+    });
   }
 
-  /** arping processes still running. */
+  /** arpings started and not yet finished. */
   get running(): number {
-    return this.#running;
+    return this.#pending.size;
   }
 
   /**
    * Sends `repeat` rounds of one GARP per address, `intervalMs` apart (keepalived's
    * `garp_master_repeat` and `garp_interval`); the first round goes at once. Resolves when every
-   * process of every round has exited (callers need not wait).
+   * arping of every round has exited (callers need not wait).
    */
   async send(device: string, addresses: readonly string[], repeat = 5, intervalMs = 0): Promise<void> {
     const all: Promise<void>[] = [];
     for (let round = 0; round < repeat; round++) {
       if (round > 0 && intervalMs > 0) await this.#sleep(intervalMs);
-      for (const a of addresses) all.push(this.#one(device, a));
+      let lines = '';
+      for (const a of addresses) {
+        const id = this.#nextId++;
+        all.push(this.#track(id, device, a));
+        lines += `${id} ${device} ${a}\n`;
+      }
+      this.#launcher.write(lines);
     }
     await Promise.all(all);
   }
 
-  /** Cancels pending rounds (the instance left MASTER); running processes finish on their own. */
+  /** Cancels pending rounds (the instance left MASTER); arpings already started finish on their own. */
   cancel(): void {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
+  }
+
+  /** Starts the launcher ahead of the first GARP (a takeover then pays no process start-up). */
+  warm(): void {
+    this.#launcher.warm();
+  }
+
+  /** Ends the launcher shell (arpings already started finish on their own). */
+  async close(): Promise<void> {
+    this.cancel();
+    await this.#launcher.close();
   }
 
   #sleep(ms: number): Promise<void> {
@@ -79,39 +120,36 @@ export class GratuitousArp {
     });
   }
 
-  #one(device: string, address: string): Promise<void> {
-    const args = arpingArgs(device, address);
-    const [cmd, argv] =
-      this.#netns === undefined
-        ? [this.#arping, args]
-        : ['ip', ['netns', 'exec', this.#netns, this.#arping, ...args]];
+  #track(id: number, device: string, address: string): Promise<void> {
+    this.#launcher.hold();
     return new Promise((resolve) => {
-      this.#running++;
-      let stderr = '';
-      const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-      // No pipe when the spawn itself failed (EMFILE): then only 'error' arrives.
-      (child.stderr as Readable | null)?.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-      const kill = setTimeout(() => child.kill('SIGKILL'), this.#timeoutMs);
-      let finished = false;
-      // A failed spawn emits both 'error' and 'close': report it once.
-      const done = (ok: boolean, why: string): void => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(kill);
-        this.#running--;
-        if (!ok) this.#log.warn(`gratuitous ARP for ${address} on ${device} failed: ${why}`);
+      const timer = setTimeout(
+        () => done(`no outcome from arping within ${this.#timeoutMs} ms`),
+        this.#timeoutMs,
+      );
+      const done = (why?: string): void => {
+        if (!this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        this.#launcher.release();
+        if (why !== undefined) this.#log.warn(`gratuitous ARP for ${address} on ${device} failed: ${why}`);
         resolve();
       };
-      child.on('error', (err) => {
-        const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (install iputils-arping)' : '';
-        done(false, `${err.message}${hint}`);
-      });
-      child.on('close', (code, signal) => {
-        done(
-          code === 0,
-          signal === null ? `arping exited ${code}: ${stderr.trim()}` : `arping killed by ${signal}`,
-        );
-      });
+      this.#pending.set(id, { device, address, done });
     });
+  }
+
+  /** `ID STATUS OUTPUT` from the launcher; anything else is the shell's own complaint. */
+  #line(stream: 'stdout' | 'stderr', line: string): void {
+    const m = stream === 'stdout' ? /^(\d+) (\d+) ?(.*)$/.exec(line) : null;
+    const p = m === null ? undefined : this.#pending.get(Number(m[1]));
+    if (m === null || p === undefined) {
+      if (line.trim() !== '') this.#log.warn(`gratuitous ARP launcher: ${line.trim()}`);
+      return;
+    }
+    if (m[2] === '0') p.done();
+    else {
+      const hint = m[2] === '127' ? ' (install iputils-arping)' : '';
+      p.done(`arping exited ${m[2]}: ${m[3] ?? ''}${hint}`.trim());
+    }
   }
 }

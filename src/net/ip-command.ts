@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { TandemError } from '../core/errors.js';
+import { IpBatchSession } from './ip-batch-session.js';
 
 /** Where `ip` runs: the current namespace by default, or a named one (`ip -n NS`, for tests and multi-namespace hosts). */
 export interface IpCommandOptions {
@@ -8,6 +9,13 @@ export interface IpCommandOptions {
   readonly netns?: string;
   /** The `ip` executable; `ip` on PATH by default. */
   readonly ipPath?: string;
+  /**
+   * Keep one `ip -batch -` process running for {@link IpCommand.batch} (the VRRP I/O: a VIP is added
+   * at a takeover without a fork); the owner calls {@link IpCommand.close}. Off: a process per batch.
+   */
+  readonly persistent?: boolean;
+  /** With {@link persistent}: an `ip -batch` file the session runs when the daemon dies or closes it. */
+  readonly releaseFile?: string;
 }
 
 /** The outcome of one line of an `ip -batch` run. */
@@ -26,10 +34,23 @@ export interface BatchLineResult {
 export class IpCommand {
   readonly netns: string | undefined;
   readonly #ip: string;
+  readonly #session: IpBatchSession | undefined;
 
   constructor(options: IpCommandOptions = {}) {
     this.netns = options.netns;
     this.#ip = options.ipPath ?? 'ip';
+    if (options.persistent === true)
+      this.#session = new IpBatchSession(this.#ip, this.argv([]), options.releaseFile);
+  }
+
+  /** Starts the persistent `ip -batch` process ahead of the first batch (a no-op without one). */
+  warm(): void {
+    this.#session?.warm();
+  }
+
+  /** Ends the persistent `ip -batch` process, if any. */
+  async close(): Promise<void> {
+    await this.#session?.close();
   }
 
   /** The argument vector for `ip`, with `-n NS` when a namespace was given. */
@@ -59,11 +80,13 @@ export class IpCommand {
   }
 
   /**
-   * Runs several commands in one `ip -batch - -force` process (one fork instead of one per address),
-   * and reports each line's outcome from iproute2's `Command failed -:N` markers.
+   * Runs several commands in one `ip -batch - -force` process (one fork instead of one per address;
+   * none with {@link IpCommandOptions.persistent}), and reports each line's outcome from iproute2's
+   * `Command failed -:N` markers.
    */
   batch(lines: readonly string[]): Promise<BatchLineResult[]> {
     if (lines.length === 0) return Promise.resolve([]);
+    if (this.#session !== undefined) return this.#session.run(lines);
     return new Promise((resolve, reject) => {
       const child = spawn(this.#ip, this.argv(['-batch', '-', '-force']), {
         stdio: ['pipe', 'ignore', 'pipe'],

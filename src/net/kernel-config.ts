@@ -2,7 +2,7 @@ import type { Logger } from '../core/logger.js';
 import { silentLogger } from '../core/logger.js';
 import { addressArgs, routeOrRuleArgs, type AddressSpec } from './address-spec.js';
 import { IpCommand } from './ip-command.js';
-import { OwnedState, type OwnedEntry, type OwnedKind } from './owned-state.js';
+import { ipLine, OwnedState, type OwnedEntry, type OwnedKind } from './owned-state.js';
 
 /** What happened to one address, route or rule. */
 export type ApplyResult =
@@ -115,9 +115,7 @@ export class KernelConfig {
     // Write-ahead: if we crash between the add and the save, the next start still removes it.
     const entries: OwnedEntry[] = todo.map((args) => ({ kind, owner, args }));
     this.state.record(entries);
-    const results = await this.ip.batch(
-      todo.map((a) => `${kind === 'address' ? 'addr' : kind} add ${a.join(' ')}`),
-    );
+    const results = await this.ip.batch(todo.map((a) => ipLine(kind, 'add', a)));
     const outcomes: ApplyOutcome[] = already.map((args) => ({ kind, args, result: 'done' }));
     const notOurs: { kind: OwnedKind; args: readonly string[] }[] = [];
     results.forEach((r, i) => {
@@ -144,9 +142,7 @@ export class KernelConfig {
     const outcomes: ApplyOutcome[] = argsList
       .filter((a) => !this.state.has(kind, a))
       .map((args) => ({ kind, args, result: 'not-owned' }));
-    const results = await this.ip.batch(
-      owned.map((a) => `${kind === 'address' ? 'addr' : kind} del ${a.join(' ')}`),
-    );
+    const results = await this.ip.batch(owned.map((a) => ipLine(kind, 'del', a)));
     const gone: { kind: OwnedKind; args: readonly string[] }[] = [];
     results.forEach((r, i) => {
       const args = owned[i] ?? [];

@@ -18,19 +18,31 @@ export function ownedKey(kind: OwnedKind, args: readonly string[]): string {
   return `${kind} ${args.join(' ')}`;
 }
 
+/** The `ip -batch` line that adds or deletes an owned object (`addr del 198.51.100.100/24 dev eth0`). */
+export function ipLine(kind: OwnedKind, verb: 'add' | 'del', args: readonly string[]): string {
+  return `${kind === 'address' ? 'addr' : kind} ${verb} ${args.join(' ')}`;
+}
+
 /**
  * The record of what Tandem configured in the kernel, kept in a JSON state file written atomically
  * (temp file + rename) *before* each add and updated after each delete. After a crash (kill -9
  * leaves VIPs configured, vrrp.md §3.2) the next start deletes exactly these and nothing else: an
  * address an operator or another program configured is never in the file, so it is never touched.
  * Without a file path the record lives only in memory (tests, `--dont-release-vrrp`-like setups).
+ *
+ * Beside it, {@link releaseFile} holds the same record as `ip -batch` delete lines, for the `ip`
+ * session to run when the daemon dies (ip-batch-session.ts): a crashed Tandem does not leave its VIPs
+ * answering for a VRRP group whose backup takes over (keepalived leaves them until it restarts).
  */
 export class OwnedState {
   readonly file: string | undefined;
+  /** The release batch (`ip -force -batch FILE` deletes everything recorded), beside {@link file}. */
+  readonly releaseFile: string | undefined;
   readonly #entries = new Map<string, OwnedEntry>();
 
   constructor(file?: string) {
     this.file = file;
+    this.releaseFile = file === undefined ? undefined : `${file.replace(/\.json$/, '')}.release`;
     if (file === undefined) return;
     let text: string;
     try {
@@ -75,5 +87,12 @@ export class OwnedState {
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify({ version: 1, entries: this.entries() }, null, 1)}\n`);
     renameSync(tmp, this.file);
+    if (this.releaseFile === undefined) return;
+    // Routes and rules before the addresses they may depend on: the reverse of the order added.
+    const lines = this.entries()
+      .reverse()
+      .map((e) => `${ipLine(e.kind, 'del', e.args)}\n`);
+    writeFileSync(tmp, lines.join(''));
+    renameSync(tmp, this.releaseFile);
   }
 }

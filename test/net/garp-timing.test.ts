@@ -26,10 +26,14 @@ describe('GARP timing next to keepalived', { skip: requireRoot(['tcpdump', 'arpi
       `vrrp_instance VI_1 {\n  state BACKUP\n  interface eth0\n  virtual_router_id 91\n  version 3\n  priority 100\n  advert_int 0.1\n  virtual_ipaddress {\n    198.51.100.100/24\n  }\n}\n`,
     );
     await ka.waitFor(/\(VI_1\) Entering MASTER STATE/, 8000);
+    // As the VRRP I/O does at start: the launcher is running before the takeover that needs it.
+    const garp = new GratuitousArp({ netns: t });
+    garp.warm();
     await new Promise((r) => setTimeout(r, 300));
     await ka.process.stop();
     const t0 = Date.now() / 1000;
-    await new GratuitousArp({ netns: t }).send('eth0', ['198.51.100.110'], 5, 0);
+    await garp.send('eth0', ['198.51.100.110'], 5, 0);
+    await garp.close();
     const frames = (await cap.stop()).map((f) => ({ time: f.time, eth: parseEthernet(f.data) }));
     const firstAdvert = frames.find(
       (f) => f.eth.type === 0x0800 && parseIpv4(f.eth.payload).protocol === 112,

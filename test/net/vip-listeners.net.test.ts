@@ -183,7 +183,10 @@ describe('listeners on a VIP follow VRRP', () => {
     await logged(a, BACKUP, 2);
     await serves(client, 'n2');
     const mine = await listening(n1);
-    assert.ok(!mine.includes(`${VIP}:8080`) && !mine.includes(`${VIP}:7000`), mine.join(' '));
+    assert.ok(
+      !mine.includes(`${VIP}:8080`) && !mine.includes(`${VIP}:7000`),
+      `${mine.join(' ')}\n${a.stderr.split('\n').slice(-15).join('\n')}`,
+    );
     assert.ok(mine.includes('127.0.0.1:8081'), 'the local listener stays');
     assert.match(
       a.stderr,

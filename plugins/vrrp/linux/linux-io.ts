@@ -135,8 +135,14 @@ export class LinuxVrrpIo {
   constructor(options: LinuxVrrpIoOptions) {
     this.#o = options;
     this.#log = options.log ?? silentLogger;
-    this.#ip = new IpCommand(options.netns === undefined ? {} : { netns: options.netns });
     const state = new OwnedState(options.stateFile ?? '/run/tandem/vrrp-owned.json');
+    // One `ip -batch` process kept running: a takeover adds its VIPs without a fork, and if the daemon
+    // dies that process deletes what the state file lists (ip-batch-session.ts).
+    this.#ip = new IpCommand({
+      persistent: true,
+      ...(state.releaseFile === undefined ? {} : { releaseFile: state.releaseFile }),
+      ...(options.netns === undefined ? {} : { netns: options.netns }),
+    });
     this.kernel = new KernelConfig({ ip: this.#ip, state, log: this.#log });
     this.#cover = new AdvertCover(this.#log, options.pacerNice);
     this.#garp = new GratuitousArp({
@@ -155,6 +161,8 @@ export class LinuxVrrpIo {
     checkCapabilities();
     for (const i of this.#o.instances) await readInterface(this.#ip, i.interface, `vrrp_instance ${i.name}`);
     await this.kernel.removeStale();
+    this.#ip.warm();
+    this.#garp.warm();
     try {
       await this.#open(onPacket);
     } catch (err) {
@@ -341,9 +349,8 @@ export class LinuxVrrpIo {
     this.#receivers.clear();
     for (const n of this.#na.values()) n.close();
     this.#na.clear();
-    this.#garp.cancel();
     this.#links?.stop();
-    await this.#notify?.close();
+    await Promise.all([this.#garp.close(), this.#ip.close(), this.#notify?.close()]);
   }
 
   async #sendNa(
