@@ -154,16 +154,22 @@ export interface LoadResult {
 /** The longest stall over every client. */
 export const maxStall = (r: LoadResult): number => Math.max(0, ...r.clients.map((c) => c.maxStallMs));
 
+/** A request this slow was not served by a live path: it waited for a TCP retransmission (1 s). */
+const STALLED_MS = 200;
+
 /**
  * How long after `t` (a crash) service resumed: the end of the first successful request issued once
- * the outage was visible (the end of the first failure after `t`), minus `t`. Requests answered
- * around the crash instant (the two processes' clocks agree to a few ms only) do not count as the
- * resumption. No failure at all: 0.
+ * the outage was visible, minus `t`. The outage is visible at the end of the first failure after
+ * `t`, or at the issue of the first request after `t` that stalled (a SYN to a VIP that is nowhere
+ * waits for its retransmission and then succeeds: not a failure, but not service either). Requests
+ * answered around the crash instant do not count as the resumption. No failure nor stall: 0.
  */
 export function resumeAfter(r: LoadResult, t: number): number | undefined {
-  const failed = r.samples.filter((s) => s[2] === 0 && s[1] >= t).sort((a, b) => a[1] - b[1]);
-  const seen = failed[0]?.[1];
-  if (seen === undefined) return 0;
+  const outage = r.samples
+    .filter((s) => s[1] >= t && (s[2] === 0 || (s[0] >= t && s[1] - s[0] > STALLED_MS)))
+    .map((s) => (s[2] === 0 ? s[1] : s[0]));
+  if (outage.length === 0) return 0;
+  const seen = Math.min(...outage);
   const ok = r.samples.filter((s) => s[2] === 1 && s[0] >= seen).sort((a, b) => a[1] - b[1]);
   return ok[0] === undefined ? undefined : ok[0][1] - t;
 }
