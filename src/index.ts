@@ -375,3 +375,6 @@ export {
 } from './proxy/vip/vip-service.js';
 export { defaultProxyHealth } from './config/adapt/tandem/tandem-conf.js';
 export { listenAddressDiagnostics, systemListenHost, type ListenHost } from './proxy/vip/listen-check.js';
+
+// keepalived keywords Tandem does not act on (issue 3 audit)
+export { AH_NOT_SUPPORTED, FAULT_NO_PEER_NOT_SUPPORTED } from './config/adapt/keepalived/unsupported.js';

@@ -17,6 +17,8 @@ export const ErrorCodes = {
   TANDEM_ERR_NO_INTERFACE: 'a configured network interface does not exist',
   TANDEM_ERR_NET_COMMAND: 'a network configuration command (iproute2, arping) failed',
   TANDEM_ERR_SOCKET: 'a raw socket could not be opened or configured',
+  TANDEM_ERR_CONFIG_UNSAFE:
+    'the configuration asks for behaviour Tandem cannot provide and could not safely replace',
 } as const;
 
 /** One of the codes in {@link ErrorCodes}. */

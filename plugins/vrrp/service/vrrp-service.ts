@@ -17,6 +17,7 @@ import {
   type TrackRef,
 } from './params-from-model.js';
 import { HandoverWatch } from './handover.js';
+import { refuseUnsafeConfig } from './unsafe-config.js';
 import { ownershipFile, sourcesOf } from './sources.js';
 import { syncGroupStatusOf, vrrpStatusOf, type TransitionLog } from './status.js';
 
@@ -61,6 +62,8 @@ export class VrrpService {
   }
 
   async start(): Promise<void> {
+    // Before any socket opens or address is touched: nothing to undo.
+    refuseUnsafeConfig(this.#model, 'start');
     const log = this.#ctx.log;
     const io = new LinuxVrrpIo({
       instances: linuxInstancesOf(this.#model),
@@ -237,6 +240,7 @@ export class VrrpService {
     const io = this.#io;
     const machine = this.#machine;
     if (io === undefined || machine === undefined || this.#shutDown) return false;
+    refuseUnsafeConfig(next, 'reload');
     const sources = await sourcesOf(next);
     await io.reconfigure(linuxInstancesOf(next), groupNotifyOf(next));
     const before = this.#model;

@@ -5,7 +5,9 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Directive, Word } from '../../directive.js';
 import type { AddressFamily, IpAddressConfig } from '../../model/keepalived.js';
+import type { SourceLoc } from '../../source-loc.js';
 import type { KaContext } from './context.js';
+import { vipVmacNotSupported } from './unsupported.js';
 
 /** Parses a bare address the way inet_pton does; the family is chosen by the presence of ':'. */
 export function parseIp(text: string): { family: AddressFamily; address: string } | undefined {
@@ -73,6 +75,7 @@ export function adaptIpAddress(
   let brd: string | undefined;
   let haveBroadcast = false;
   let preferredSet = false;
+  let vmacLoc: SourceLoc | undefined;
   for (let i = 1; i < words.length; i++) {
     const key = words[i]?.text ?? '';
     const param = words[i + 1];
@@ -148,8 +151,10 @@ export function adaptIpAddress(
     } else if (opts.isStatic && key === 'track_group') {
       out.trackGroup = p;
       i++;
-    } else if (!opts.isStatic && key === 'use_vmac') out.useVmac = true;
-    else ctx.error(`Unknown configuration entry '${key}' for ip address - ignoring`, d.loc);
+    } else if (!opts.isStatic && key === 'use_vmac') {
+      out.useVmac = true;
+      vmacLoc = words[i]?.loc;
+    } else ctx.error(`Unknown configuration entry '${key}' for ip address - ignoring`, d.loc);
   }
   if (haveBroadcast && out.peer !== undefined) {
     ctx.error('Cannot specify broadcast and peer addresses - ignoring broadcast address', d.loc);
@@ -170,5 +175,6 @@ export function adaptIpAddress(
     }
     if (!preferredSet) out.preferredLft = prefix === 128 ? 0 : 'forever';
   }
+  if (vmacLoc !== undefined) vipVmacNotSupported(ctx, vmacLoc);
   return out;
 }

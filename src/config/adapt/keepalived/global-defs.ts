@@ -7,6 +7,7 @@ import type { Directive } from '../../directive.js';
 import type { GlobalDefsConfig } from '../../model/keepalived.js';
 import type { KaContext } from './context.js';
 import { parseIp } from './address.js';
+import { notSupported, priorityNotifyNotSupported } from './unsupported.js';
 
 /** Keywords here that take a { } block; any other keyword followed by one gets keepalived's `Unexpected '{'`. */
 const GLOBAL_BLOCKS = new Set(['notification_email']);
@@ -259,7 +260,11 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
         if (w === undefined) break;
         const v = ctx.decimal(w, 1000, 4294967295, 6);
         if (v === undefined) ctx.error(`vrrp_startup_delay '${w.text}' is invalid`, d.loc);
-        else g.startupDelayMs = Math.round(v / 1000);
+        else {
+          g.startupDelayMs = Math.round(v / 1000);
+          // vrrp_daemon.c l.618 delays the first VRRP timers; Tandem's engine starts them at once.
+          notSupported(ctx, d.name, `instances start at once, without waiting ${w.text} s`, d.loc);
+        }
         break;
       }
       case 'default_interface':
@@ -273,7 +278,10 @@ export function adaptGlobalDefs(ctx: KaContext, block: readonly Directive[], g: 
         if (a1 !== undefined) g.vrrpNotifyFifo = a1.text;
         break;
       case 'vrrp_notify_priority_changes':
-        flag((b) => (g.notifyPriorityChanges = b));
+        flag((b) => {
+          g.notifyPriorityChanges = b;
+          if (b) priorityNotifyNotSupported(ctx, d.name, d.loc);
+        });
         break;
       case 'vmac_prefix':
         if (a1 !== undefined) g.vmacPrefix = a1.text;

@@ -8,6 +8,7 @@ import type { VrrpInstanceConfig } from '../../model/keepalived.js';
 import type { KaContext } from './context.js';
 import type { GlobalState } from './global-defs.js';
 import type { InstanceDraft } from './instance-draft.js';
+import { warnUnsupportedEffects } from './unsupported.js';
 
 /** Completes one instance; `groupTracking` tells whether its sync group keeps tracker weights. */
 export function completeInstance(
@@ -227,5 +228,6 @@ export function completeInstance(
     out.vmac = v.vmac.mac === undefined ? vm : { ...vm, mac: v.vmac.mac };
   }
   if (v.syncGroup !== undefined) out.syncGroup = v.syncGroup;
+  warnUnsupportedEffects(ctx, v, out);
   return out;
 }

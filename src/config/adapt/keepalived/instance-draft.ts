@@ -47,6 +47,10 @@ export interface InstanceDraft {
   unicastFaultNoPeer: boolean;
   trackSrcIp: boolean;
   authType?: 'PASS' | 'AH';
+  /** Where the keywords Tandem warns about once the instance is complete were written (unsupported.ts). */
+  authTypeLoc?: SourceLoc;
+  unicastFaultNoPeerLoc?: SourceLoc;
+  trackSrcIpLoc?: SourceLoc;
   authPass: string;
   nopreempt: boolean;
   preemptDelayUs: number;

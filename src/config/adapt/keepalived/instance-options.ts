@@ -6,6 +6,7 @@
 import type { Directive } from '../../directive.js';
 import type { KaContext } from './context.js';
 import type { InstanceDraft } from './instance-draft.js';
+import { priorityNotifyNotSupported, vmacNotSupported } from './unsupported.js';
 
 function unsupported(ctx: KaContext, d: Directive): void {
   ctx.tandem('TANDEM_KA_UNSUPPORTED', `${d.name} is accepted but has no effect in Tandem yet`, d.loc);
@@ -113,7 +114,10 @@ export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directi
       else v.smtpAlert = a1 === undefined ? true : (ctx.bool(a1) ?? true);
       break;
     case 'notify_priority_changes':
-      optBool((b) => (v.notifyPriorityChanges = b), 'value');
+      optBool((b) => {
+        v.notifyPriorityChanges = b;
+        if (b) priorityNotifyNotSupported(ctx, d.name, d.loc);
+      }, 'value');
       break;
     case 'use_vmac': {
       v.vmac ??= { enabled: true, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
@@ -124,15 +128,18 @@ export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directi
           v.vmac.nameSet = true;
         }
       }
+      vmacNotSupported(ctx, d.name, d.loc);
       break;
     }
     case 'vmac_xmit_base':
       v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
       v.vmac.xmitBase = true;
+      vmacNotSupported(ctx, d.name, d.loc);
       break;
     case 'use_vmac_addr':
       v.vmac ??= { enabled: false, nameSet: false, ifname: '', xmitBase: false, useVmacAddr: false };
       v.vmac.useVmacAddr = true;
+      vmacNotSupported(ctx, d.name, d.loc);
       break;
     case 'native_ipv6':
       if (v.family === 'inet') ctx.error(`(${v.name}) Cannot specify native_ipv6 with IPv4 addresses`, d.loc);
@@ -192,6 +199,8 @@ export function adaptInstanceOption(ctx: KaContext, v: InstanceDraft, d: Directi
       break;
     }
     case 'use_ipvlan':
+      vmacNotSupported(ctx, d.name, d.loc);
+      break;
     case 'vrf':
       unsupported(ctx, d);
       break;

@@ -7,6 +7,7 @@ import type { NotifyConfig, TrackRefConfig } from '../../model/keepalived.js';
 import type { KaContext } from './context.js';
 import type { GlobalState } from './global-defs.js';
 import type { InstanceDraft } from './instance-draft.js';
+import { priorityNotifyNotSupported } from './unsupported.js';
 import { adaptNotifyScript } from './scripts.js';
 import { adaptTrackList } from './track-refs.js';
 import type { TrackLookups } from './vrrp-instance.js';
@@ -129,6 +130,7 @@ export function adaptSyncGroup(
         break;
       case 'notify_priority_changes':
         sg.notifyPriorityChanges = k.args[0] === undefined ? true : (ctx.bool(k.args[0]) ?? false);
+        if (sg.notifyPriorityChanges) priorityNotifyNotSupported(ctx, k.name, k.loc);
         break;
       default:
         ctx.unknown(k);

@@ -177,8 +177,11 @@ export function adaptInstanceBlock(
         for (const k of d.block ?? []) {
           const w = ctx.arg(k, 1);
           if (k.name === 'auth_type') {
-            if (w?.text === 'PASS' || w?.text === 'AH') v.authType = w.text;
-            else if (w !== undefined) ctx.error(`(${v.name}) unknown authentication type '${w.text}'`, k.loc);
+            if (w?.text === 'PASS' || w?.text === 'AH') {
+              v.authType = w.text;
+              v.authTypeLoc = k.loc;
+            } else if (w !== undefined)
+              ctx.error(`(${v.name}) unknown authentication type '${w.text}'`, k.loc);
             ctx.extraWords(k, 1);
           } else if (k.name === 'auth_pass') {
             if (w === undefined) continue;
@@ -290,9 +293,11 @@ export function adaptInstanceBlock(
       case 'unicast_fault_no_peer':
         v.unicastConfigured = true;
         v.unicastFaultNoPeer = true;
+        v.unicastFaultNoPeerLoc = d.loc;
         break;
       case 'track_src_ip':
         v.trackSrcIp = true;
+        v.trackSrcIpLoc = d.loc;
         break;
       case 'nopreempt':
         v.nopreempt = true;
