@@ -16,7 +16,8 @@ export function adminListenProblem(admin: AdminConfig): string | undefined {
   const where = formatListen(admin.host, admin.port);
   return (
     `admin server refuses to listen on ${where} without a token: anyone who can reach it could read ` +
-    `the configuration and drain servers; add "token=SECRET" to the admin directive in tandem.conf, or ` +
+    `the configuration and drain servers; add "token=SECRET" to the admin directive in tandem.conf (or give ` +
+    `--admin-token-file FILE), or ` +
     `listen on 127.0.0.1`
   );
 }

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { hostname } from 'node:os';
-import { parseHostPort } from '../config/adapt/tandem/host-port.js';
 import { canonicalJson } from '../config/dump.js';
 import { loadConfig, type ConfigOverrides } from '../config/load.js';
 import '../config/readers.js';
@@ -11,45 +9,19 @@ import { messageOf } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { parseCli, usage, type CliOptions } from './args.js';
 import { runDemo } from './demo.js';
+import { overridesOf } from './overrides-of.js';
+import { FlagValueError } from './setting-flags.js';
 import { startDaemon } from './daemon.js';
 import { installSignalHandlers } from './signals.js';
 import { tandemVersion } from './version.js';
-
-const DEFAULT_KEEPALIVED = '/etc/keepalived/keepalived.conf';
-
-function overridesOf(cli: CliOptions): ConfigOverrides | string {
-  let admin: ConfigOverrides['admin'];
-  if (cli.admin !== undefined) {
-    const hp = parseHostPort(cli.admin);
-    if (typeof hp === 'string') return `--admin: ${hp}`;
-    admin = hp;
-  }
-  // keepalived's default file, when the operator names no file at all (keepalived `main.c`).
-  const none =
-    cli.keepalivedFile === undefined && cli.nginxFile === undefined && cli.tandemFile === undefined;
-  const keepalivedFile = none ? DEFAULT_KEEPALIVED : cli.keepalivedFile;
-  const entries: Partial<Record<keyof ConfigOverrides, unknown>> = {
-    tandemFile: cli.tandemFile,
-    keepalivedFile,
-    nginxFile: cli.nginxFile,
-    // keepalived's default config id is the host name up to the first dot (main.c).
-    configId: cli.configId ?? hostname().split('.')[0],
-    pidFile: cli.pidFile,
-    admin,
-    plugins: cli.plugins,
-    logFormat: cli.logFormat,
-    logLevel: cli.logDetail ? 'debug' : undefined,
-    vrrpOnly: cli.vrrpOnly ? true : undefined,
-  };
-  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
-}
 
 async function main(argv: readonly string[]): Promise<number> {
   let cli: CliOptions;
   try {
     cli = parseCli(argv);
   } catch (err) {
-    process.stderr.write(`tandem: ${messageOf(err)}\n\n${usage}`);
+    // A bad value is one line; an unknown flag or a missing value also shows the usage.
+    process.stderr.write(`tandem: ${messageOf(err)}\n${err instanceof FlagValueError ? '' : `\n${usage}`}`);
     return 2;
   }
   if (cli.help) {
@@ -61,11 +33,20 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (cli.demo) return runDemo(cli);
-  const overrides = overridesOf(cli);
-  if (typeof overrides === 'string') {
-    process.stderr.write(`tandem: ${overrides}\n`);
+  let overrides: ConfigOverrides;
+  try {
+    overrides = overridesOf(cli);
+  } catch (err) {
+    if (!(err instanceof FlagValueError)) throw err;
+    process.stderr.write(`tandem: ${err.message}\n`);
     return 2;
   }
+  if (cli.adminToken !== undefined)
+    // mysql's warning for `-pPASSWORD`, for the same reason.
+    process.stderr.write(
+      'tandem: warning: --admin-token shows the token to every local user (ps, /proc/PID/cmdline); ' +
+        'use --admin-token-file\n',
+    );
   const loaded = loadConfig(overrides);
   for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   // User plugins load before anything runs, so `-t` also checks them and the directives they own.

@@ -1,23 +1,12 @@
 import { configError, hasErrors, type Diagnostic } from '../core/diagnostic.js';
+import { overridesToken, withOverrides, type ConfigOverrides } from './adapt/tandem/overrides.js';
 import { adaptTandemConf, defaultTandemConfig } from './adapt/tandem/tandem-conf.js';
 import { loadDirectiveTree } from './load-tree.js';
 import type { Model, TandemConfig } from './model/index.js';
 import tandemGrammar from './parse/generated/tandem.generated.js';
 import { attachPluginChoices } from './plugin-attach.js';
 
-/** Settings given on the command line; they win over tandem.conf. */
-export interface ConfigOverrides {
-  readonly tandemFile?: string;
-  readonly keepalivedFile?: string;
-  readonly nginxFile?: string;
-  readonly configId?: string;
-  readonly pidFile?: string;
-  readonly admin?: TandemConfig['admin'];
-  readonly plugins?: readonly string[];
-  readonly logFormat?: 'text' | 'json';
-  readonly logLevel?: TandemConfig['log']['level'];
-  readonly vrrpOnly?: boolean;
-}
+export type { ConfigOverrides } from './adapt/tandem/overrides.js';
 
 /** Everything known after reading the configuration: the model when usable, and every diagnostic. */
 export interface LoadedConfig {
@@ -27,34 +16,15 @@ export interface LoadedConfig {
   readonly testExitCode: number;
 }
 
-function readTandemConf(file: string | undefined): { config: TandemConfig; diagnostics: Diagnostic[] } {
+function readTandemConf(
+  file: string | undefined,
+  tokenByFlag: boolean,
+): { config: TandemConfig; diagnostics: Diagnostic[] } {
   if (file === undefined) return { config: defaultTandemConfig, diagnostics: [] };
   const loaded = loadDirectiveTree(file, tandemGrammar, { missingInclude: 'error' });
   if (loaded.tree === undefined) return { config: defaultTandemConfig, diagnostics: [...loaded.diagnostics] };
-  const adapted = adaptTandemConf(loaded.tree.directives);
+  const adapted = adaptTandemConf(loaded.tree.directives, { adminTokenByFlag: tokenByFlag });
   return { config: adapted.value, diagnostics: [...loaded.diagnostics, ...adapted.diagnostics] };
-}
-
-function withOverrides(c: TandemConfig, o: ConfigOverrides): TandemConfig {
-  const keepalivedFile = o.keepalivedFile ?? c.keepalivedFile;
-  const nginxFile = o.nginxFile ?? c.nginxFile;
-  const pidFile = o.pidFile ?? c.pidFile;
-  const configId = o.configId ?? c.configId;
-  // `--admin HOST:PORT` moves the server but keeps tandem.conf's token (there is no token flag:
-  // a secret on the command line would show in `ps`).
-  const token = o.admin?.token ?? c.admin?.token;
-  const admin = o.admin === undefined ? c.admin : token === undefined ? o.admin : { ...o.admin, token };
-  return {
-    ...c,
-    ...(keepalivedFile === undefined ? {} : { keepalivedFile }),
-    ...(nginxFile === undefined ? {} : { nginxFile }),
-    ...(pidFile === undefined ? {} : { pidFile }),
-    ...(configId === undefined ? {} : { configId }),
-    ...(admin === undefined ? {} : { admin }),
-    ...(o.vrrpOnly === true ? { vrrpOnly: true } : {}),
-    plugins: [...c.plugins, ...(o.plugins ?? [])],
-    log: { format: o.logFormat ?? c.log.format, level: o.logLevel ?? c.log.level },
-  };
 }
 
 /** A reader of one of the operator's files into its slice of the model. */
@@ -83,8 +53,10 @@ export function registerConfigReader(reader: ConfigReader): void {
  * it names. Never throws for bad input: the model is absent when any error was found.
  */
 export function loadConfig(o: ConfigOverrides): LoadedConfig {
-  const t = readTandemConf(o.tandemFile);
-  const tandem = withOverrides(t.config, o);
+  const conf = readTandemConf(o.tandemFile, overridesToken(o));
+  const over = withOverrides(conf.config, o);
+  const t = { diagnostics: [...conf.diagnostics, ...over.diagnostics] };
+  const tandem = over.config;
   const diagnostics: Diagnostic[] = [...t.diagnostics];
   let testExitCode = hasErrors(t.diagnostics) ? 1 : 0;
   const model: { tandem: TandemConfig; keepalived?: unknown; nginx?: unknown } = { tandem };

@@ -140,7 +140,7 @@ function adaptProxyHealth(d: Directive, out: Diagnostic[]): ProxyHealthConfig {
   return c;
 }
 
-function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
+function adaptAdmin(d: Directive, out: Diagnostic[], tokenByFlag: boolean): AdminConfig | undefined {
   // `admin HOST:PORT [token=SECRET];`
   const [addr, ...rest] = d.args;
   if (addr === undefined || d.block !== undefined) {
@@ -158,8 +158,9 @@ function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
     else out.push(configError('TANDEM_CONFIG_VALUE', `unknown admin parameter "${w.text}"`, w.loc));
   }
   const admin = token === undefined ? hp : { ...hp, token };
-  // Refused here, with the directive's location, rather than at start (src/admin/listen-policy.ts).
-  const problem = adminListenProblem(admin);
+  // Refused here, with the directive's location, rather than at start (src/admin/listen-policy.ts);
+  // a token given by flag may still arrive, and overrides.ts then checks the combined settings.
+  const problem = tokenByFlag ? undefined : adminListenProblem(admin);
   if (problem !== undefined) {
     out.push(configError('TANDEM_CONFIG_ADMIN_INSECURE', problem, addr.loc));
     return undefined;
@@ -167,11 +168,19 @@ function adaptAdmin(d: Directive, out: Diagnostic[]): AdminConfig | undefined {
   return admin;
 }
 
+/** How tandem.conf is read: `adminTokenByFlag` when `--admin-token[-file]` supplies the admin token. */
+export interface AdaptTandemOptions {
+  readonly adminTokenByFlag?: boolean;
+}
+
 /**
  * Turns a tandem.conf directive tree into {@link TandemConfig}. Paths are relative to the file that
  * names them. Unknown directives are errors: nothing in Tandem's own file is silently ignored.
  */
-export function adaptTandemConf(directives: readonly Directive[]): Result<TandemConfig> {
+export function adaptTandemConf(
+  directives: readonly Directive[],
+  options: AdaptTandemOptions = {},
+): Result<TandemConfig> {
   const out: Diagnostic[] = [];
   const c: Mutable<TandemConfig> = { ...defaultTandemConfig, plugins: [] };
   const plugins: string[] = [];
@@ -254,7 +263,7 @@ export function adaptTandemConf(directives: readonly Directive[]): Result<Tandem
         }
         break;
       case 'admin': {
-        const a = adaptAdmin(d, out);
+        const a = adaptAdmin(d, out, options.adminTokenByFlag === true);
         if (a !== undefined) c.admin = a;
         break;
       }
