@@ -37,7 +37,7 @@ export function httpDate(nowMs: number = Date.now()): string {
  * The headers sent to the client for an upstream response, in nginx's order: `Server`, `Date`,
  * then Content-Type, Content-Length, Last-Modified and Location, then every other upstream header
  * in its original order, minus the hidden ones (`ngx_http_header_filter`, `proxy_hide_header`).
- * Node appends the framing and connection headers it manages after these. `mapLocation` is the
+ * The response writer appends the framing and `Connection` headers after these. `mapLocation` is the
  * `proxy_redirect` rewrite.
  */
 export function clientHeaders(
@@ -68,4 +68,14 @@ export function clientHeaders(
   }
   if (rest !== undefined) for (const i of rest) out.push(upstream[i] ?? '', upstream[i + 1] ?? '');
   return out;
+}
+
+/** A byte a header value must not carry (RFC 9110 §5.5: no CTL but HTAB; so no CR/LF injection). */
+// eslint-disable-next-line no-control-regex
+const invalidValue = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/** True when no value of `headers` (names and values alternating) has a control character. */
+export function validHeaderValues(headers: readonly string[]): boolean {
+  for (let i = 1; i < headers.length; i += 2) if (invalidValue.test(headers[i]!)) return false;
+  return true;
 }

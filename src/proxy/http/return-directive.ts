@@ -1,4 +1,5 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { ClientResponse } from './client-response.js';
 import { errorPage, reasonPhrases, sendPage } from './error-pages.js';
 import { httpDate } from './response-headers.js';
 import { evaluate, type RequestVars, type Template } from './variables.js';
@@ -12,14 +13,14 @@ const redirects = new Set([301, 302, 303, 307, 308]);
  * (nginx's built-in `default_type`), or nginx's page when there is no text.
  */
 export function sendReturn(
-  res: ServerResponse,
+  res: ClientResponse,
   code: number,
   text: Template,
   vars: RequestVars,
   signature: string,
 ): void {
   if (code === 444) {
-    res.socket?.destroy();
+    res.destroy();
     return;
   }
   const value = evaluate(text, vars);
@@ -46,6 +47,6 @@ export function sendReturn(
     'text/plain',
     'Content-Length',
     String(body.length),
-  ]);
+  ], body.length);
   res.end(body);
 }
