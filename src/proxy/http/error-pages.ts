@@ -104,16 +104,21 @@ export function sendPage(
   }
   const page = errorPage(status, signature) ?? Buffer.alloc(0);
   if (closing.has(status)) res.shouldKeepAlive = false;
-  res.writeHead(status, reasonPhrases[status] ?? '', [
-    'Server',
-    signature,
-    'Date',
-    httpDate(),
-    'Content-Type',
-    'text/html',
-    'Content-Length',
-    String(page.length),
-    ...extra,
-  ], page.length);
+  res.writeHead(
+    status,
+    reasonPhrases[status] ?? '',
+    [
+      'Server',
+      signature,
+      'Date',
+      httpDate(),
+      'Content-Type',
+      'text/html',
+      'Content-Length',
+      String(page.length),
+      ...extra,
+    ],
+    page.length,
+  );
   res.end(page);
 }

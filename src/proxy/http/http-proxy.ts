@@ -316,14 +316,7 @@ export class HttpProxy {
       sendPage(res, 404, this.#signature);
       return;
     }
-    const uri = upstreamUri(
-      req.url,
-      target.uri,
-      target.args,
-      loc.params.path,
-      loc.prefixMatch,
-      pass.uri,
-    );
+    const uri = upstreamUri(req.url, target.uri, target.args, loc.params.path, loc.prefixMatch, pass.uri);
     new ProxyRequest(loc.route, req, res, vars, uri, trail).start();
   }
 }

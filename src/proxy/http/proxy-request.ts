@@ -152,7 +152,7 @@ export class ProxyRequest implements AttemptOwner, ResponseHandler {
     const map = rule === undefined ? undefined : (v: string): string => rewriteLocation(v, rule, this.#vars);
     const headers = clientHeaders(head.headers, this.#route.signature, map);
     if (!validHeaderValues(headers)) {
-      // A control character in a value (Node's http server refused these too): nginx's invalid_header.
+      // A bare CR or LF in a value would split the line for the client: nginx's invalid_header.
       const peer = this.#attempt?.peerName;
       if (peer !== undefined) this.logUpstream(invalidHeaderMessage('invalid_header'), peer);
       this.#attempt?.abandon('failed');

@@ -70,11 +70,13 @@ export function clientHeaders(
   return out;
 }
 
-/** A byte a header value must not carry (RFC 9110 §5.5: no CTL but HTAB; so no CR/LF injection). */
-// eslint-disable-next-line no-control-regex
-const invalidValue = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * A byte that would end the header line early: the upstream parser splits lines on CRLF, so a bare
+ * CR or LF can remain in a value and would inject a header. Other control bytes nginx passes on.
+ */
+const invalidValue = /[\r\n]/;
 
-/** True when no value of `headers` (names and values alternating) has a control character. */
+/** True when no value of `headers` (names and values alternating) has a bare CR or LF. */
 export function validHeaderValues(headers: readonly string[]): boolean {
   for (let i = 1; i < headers.length; i += 2) if (invalidValue.test(headers[i]!)) return false;
   return true;

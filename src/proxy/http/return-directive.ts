@@ -38,15 +38,20 @@ export function sendReturn(
     return;
   }
   const body = Buffer.from(value, 'utf8');
-  res.writeHead(code, reasonPhrases[code] ?? STATUS_CODES[code] ?? '', [
-    'Server',
-    signature,
-    'Date',
-    httpDate(),
-    'Content-Type',
-    'text/plain',
-    'Content-Length',
-    String(body.length),
-  ], body.length);
+  res.writeHead(
+    code,
+    reasonPhrases[code] ?? STATUS_CODES[code] ?? '',
+    [
+      'Server',
+      signature,
+      'Date',
+      httpDate(),
+      'Content-Type',
+      'text/plain',
+      'Content-Length',
+      String(body.length),
+    ],
+    body.length,
+  );
   res.end(body);
 }
