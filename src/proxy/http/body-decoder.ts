@@ -61,7 +61,7 @@ export class BodyDecoder {
           break;
         }
         case 'size': {
-          const c = buf[i]!;
+          const c = buf[i] ?? 0;
           const d = hexValue(c);
           if (d >= 0) {
             if (++this.#digits > maxSizeDigits) return this.#invalid();
@@ -75,7 +75,7 @@ export class BodyDecoder {
           break;
         }
         case 'ext': {
-          const c = buf[i++]!;
+          const c = buf[i++];
           if (c === 13) this.#state = 'size-lf';
           else if (c === 10) this.#sizeDone();
           break;

@@ -188,7 +188,9 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
       this.#stash = undefined;
       this.#feed(stash, 0);
     }
-    if (this.#state === 'head' && !this.#parser.started) this.deadline = Date.now() + this.#host.keepaliveMs;
+    // #feed may have moved on to another request or closed.
+    if ((this.#state as State) === 'head' && !this.#parser.started)
+      this.deadline = Date.now() + this.#host.keepaliveMs;
   }
 
   #resume(): void {

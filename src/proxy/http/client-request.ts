@@ -85,10 +85,11 @@ export class ClientRequest implements BodyOutput {
     const raw = this.rawHeaders;
     let out: string | undefined;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const n = raw[i]!;
+      const n = raw[i] ?? '';
       if (n.length !== lower.length || n.toLowerCase() !== lower) continue;
-      if (join === undefined) return raw[i + 1];
-      out = out === undefined ? raw[i + 1] : `${out}${join}${raw[i + 1]!}`;
+      const v = raw[i + 1] ?? '';
+      if (join === undefined) return v;
+      out = out === undefined ? v : `${out}${join}${v}`;
     }
     return out;
   }
@@ -99,8 +100,8 @@ export class ClientRequest implements BodyOutput {
     const h: Record<string, string | string[]> = {};
     const raw = this.rawHeaders;
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const name = raw[i]!.toLowerCase();
-      const value = raw[i + 1]!;
+      const name = (raw[i] ?? '').toLowerCase();
+      const value = raw[i + 1] ?? '';
       const prev = h[name];
       if (name === 'set-cookie') (Array.isArray(prev) ? prev : (h[name] = [])).push(value);
       else if (prev === undefined) h[name] = value;

@@ -71,17 +71,25 @@ export class ClientResponse {
   }
 
   /**
-   * Prepares the head: status line, `headers` (names and values alternating), then
-   * `Transfer-Encoding` and `Connection`. `contentLength` is the body length the headers already
-   * state, or -1 when unknown.
+   * Prepares the head: status line and `headers` (names and values alternating), with
+   * `Transfer-Encoding` and `Connection` inserted before entry `framingAt` (nginx writes them after
+   * its fixed slots, before the other headers; default: last). `contentLength` is the body length
+   * the headers already state, or -1 when unknown.
    */
-  writeHead(status: number, reason: string, headers: readonly string[], contentLength: number): void {
+  writeHead(
+    status: number,
+    reason: string,
+    headers: readonly string[],
+    contentLength: number,
+    framingAt = headers.length,
+  ): void {
     this.statusCode = status;
     this.headersSent = true;
     const req = this.req;
     this.#noBody = req.method === 'HEAD' || status === 204 || status === 304 || status < 200;
     let head = `HTTP/1.1 ${status} ${reason}\r\n`;
-    for (let i = 0; i + 1 < headers.length; i += 2) head += `${headers[i]!}: ${headers[i + 1]!}\r\n`;
+    const at = Math.min(framingAt, headers.length);
+    for (let i = 0; i + 1 < at; i += 2) head += `${headers[i] ?? ''}: ${headers[i + 1] ?? ''}\r\n`;
     if (!this.#noBody && contentLength < 0) {
       // nginx's chunked filter: HTTP/1.1 clients get chunks; HTTP/1.0 ones a body ended by close.
       if (req.http11) {
@@ -89,7 +97,10 @@ export class ClientResponse {
         head += 'Transfer-Encoding: chunked\r\n';
       } else this.shouldKeepAlive = false;
     }
-    head += this.shouldKeepAlive ? 'Connection: keep-alive\r\n\r\n' : 'Connection: close\r\n\r\n';
+    head += this.shouldKeepAlive ? 'Connection: keep-alive\r\n' : 'Connection: close\r\n';
+    for (let i = at; i + 1 < headers.length; i += 2)
+      head += `${headers[i] ?? ''}: ${headers[i + 1] ?? ''}\r\n`;
+    head += '\r\n';
     this.#head = head;
   }
 

@@ -150,7 +150,8 @@ export class ProxyRequest implements AttemptOwner, ResponseHandler {
     // nginx relays the upstream status line verbatim, an empty reason included.
     const rule = this.#route.redirect;
     const map = rule === undefined ? undefined : (v: string): string => rewriteLocation(v, rule, this.#vars);
-    const headers = clientHeaders(head.headers, this.#route.signature, map);
+    const headers: string[] = [];
+    const fixed = clientHeaders(headers, head.headers, this.#route.signature, map);
     if (!validHeaderValues(headers)) {
       // A bare CR or LF in a value would split the line for the client: nginx's invalid_header.
       const peer = this.#attempt?.peerName;
@@ -160,7 +161,7 @@ export class ProxyRequest implements AttemptOwner, ResponseHandler {
       return 'abandon';
     }
     const length = head.framing === 'length' ? head.contentLength : head.framing === 'none' ? 0 : -1;
-    this.#res.writeHead(head.status, head.reason, headers, length);
+    this.#res.writeHead(head.status, head.reason, headers, length, fixed);
     return 'body';
   }
 

@@ -41,7 +41,20 @@ export interface RequestHead {
   readonly upgrade: boolean;
 }
 
+/** What one line did to the head. */
+type LineResult = 'more' | 'end' | 'error';
+
 const CR = 13;
+
+/** nginx's method bytes: A-Z, `_` and `-`. */
+function methodChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || c === 95 || c === 45;
+}
+
+/** The value of a decimal digit byte, or -1. */
+function digit(c: number | undefined): number {
+  return c !== undefined && c >= 48 && c <= 57 ? c - 48 : -1;
+}
 const LF = 10;
 
 /** Bytes allowed in a header name; others make nginx ignore the line (`ignore_invalid_headers on`). */
@@ -117,19 +130,22 @@ export class RequestParser {
         if (!this.#keep(buf, i, end)) return -2;
         return -1;
       }
-      let done: boolean | undefined;
+      let done: LineResult;
       if (this.#partialLen > 0) {
         if (!this.#keep(buf, i, nl)) return -2;
         const len = this.#partialLen;
         this.#partialLen = 0;
         done = this.#line(this.#partial, 0, len);
       } else {
-        if (nl + 1 - i > maxLineBytes && !this.#tooLong()) return -2;
+        if (nl + 1 - i > maxLineBytes) {
+          this.#tooLong();
+          return -2;
+        }
         done = this.#line(buf, i, nl);
       }
       i = nl + 1;
-      if (done === undefined) return -2;
-      if (done) return i;
+      if (done === 'error') return -2;
+      if (done === 'end') return i;
     }
     return -1;
   }
@@ -156,56 +172,59 @@ export class RequestParser {
     return false;
   }
 
-  #fail(error: HeadError): undefined {
+  #fail(error: HeadError): false {
     this.error = error;
-    return undefined;
+    return false;
   }
 
-  /** One line without its LF: true when it ended the head, undefined on a refusal. */
-  #line(b: Buffer, s: number, e: number): boolean | undefined {
+  /** One line without its LF. */
+  #line(b: Buffer, s: number, e: number): LineResult {
     if (e > s && b[e - 1] === CR) e--;
     this.#headBytes += e - s + 2;
-    if (this.#headBytes > maxHeadBytes) return this.#fail(this.#lines === 0 ? 414 : 'too-large');
+    if (this.#headBytes > maxHeadBytes) {
+      this.#fail(this.#lines === 0 ? 414 : 'too-large');
+      return 'error';
+    }
     if (this.#lines === 0) {
       // nginx skips empty lines before the request line (RFC 9112 §2.2).
       if (e === s) {
         this.#headBytes = 0;
-        return false;
+        return 'more';
       }
       this.#lines = 1;
-      return this.#requestLine(b, s, e) ? false : undefined;
+      return this.#requestLine(b, s, e) ? 'more' : 'error';
     }
-    if (e === s) return this.#finish();
+    if (e === s) return this.#finish() ? 'end' : 'error';
     this.#lines++;
-    return this.#headerLine(b, s, e) ? false : undefined;
+    return this.#headerLine(b, s, e) ? 'more' : 'error';
   }
 
   /** `METHOD SP target SP HTTP/1.x` (nginx accepts several spaces between the parts). */
   #requestLine(b: Buffer, s: number, e: number): boolean {
     let i = s;
-    while (i < e && ((b[i]! >= 65 && b[i]! <= 90) || b[i] === 95 || b[i] === 45)) i++;
-    if (i === s || i >= e || b[i] !== 32) return this.#fail(400) ?? false;
+    while (i < e && methodChar(b[i] ?? 0)) i++;
+    if (i === s || i >= e || b[i] !== 32) return this.#fail(400);
     this.#method = b.toString('latin1', s, i);
     while (i < e && b[i] === 32) i++;
     const us = i;
-    while (i < e && b[i]! > 32 && b[i] !== 127) i++;
-    if (i === us || i >= e || b[i] !== 32) return this.#fail(400) ?? false; // HTTP/0.9 is not served
+    while (i < e && (b[i] ?? 0) > 32 && b[i] !== 127) i++;
+    if (i === us || i >= e || b[i] !== 32) return this.#fail(400); // HTTP/0.9 is not served
     this.#url = b.toString('latin1', us, i);
     while (i < e && b[i] === 32) i++;
-    if (e - i < 8 || b.toString('latin1', i, i + 5) !== 'HTTP/') return this.#fail(400) ?? false;
+    if (e - i < 8 || b.toString('latin1', i, i + 5) !== 'HTTP/') return this.#fail(400);
     i += 5;
     const vs = i;
     let major = 0;
-    while (i < e && b[i]! >= 48 && b[i]! <= 57 && i - vs < 3) major = major * 10 + b[i++]! - 48;
-    if (i === vs || b[i] !== 46) return this.#fail(400) ?? false;
+    for (let d = digit(b[i]); i < e && d >= 0 && i - vs < 3; d = digit(b[++i])) major = major * 10 + d;
+    if (i === vs || b[i] !== 46) return this.#fail(400);
     const ms = ++i;
     let minor = 0;
-    while (i < e && b[i]! >= 48 && b[i]! <= 57 && i - ms < 3) minor = minor * 10 + b[i++]! - 48;
-    if (i === ms) return this.#fail(400) ?? false;
+    for (let d = digit(b[i]); i < e && d >= 0 && i - ms < 3; d = digit(b[++i])) minor = minor * 10 + d;
+    if (i === ms) return this.#fail(400);
     while (i < e && b[i] === 32) i++;
-    if (i !== e) return this.#fail(400) ?? false;
-    if (major > 1) return this.#fail(505) ?? false;
-    if (major === 0) return this.#fail(400) ?? false;
+    if (i !== e) return this.#fail(400);
+    if (major > 1) return this.#fail(505);
+    if (major === 0) return this.#fail(400);
     this.#version = b.toString('latin1', vs, e).trimEnd();
     this.#http11 = minor >= 1;
     return true;
@@ -213,16 +232,16 @@ export class RequestParser {
 
   /** `name: value`; a NUL, a bare CR, a space before the colon or a folded line is a 400. */
   #headerLine(b: Buffer, s: number, e: number): boolean {
-    if (b[s] === 32 || b[s] === 9) return this.#fail(400) ?? false; // obs-fold
+    if (b[s] === 32 || b[s] === 9) return this.#fail(400); // obs-fold
     let i = s;
     let valid = true;
     for (; i < e; i++) {
-      const c = b[i]!;
+      const c = b[i] ?? 0;
       if (c === 58) break;
-      if (c === 0 || c === CR || c === 32 || c === 9) return this.#fail(400) ?? false;
+      if (c === 0 || c === CR || c === 32 || c === 9) return this.#fail(400);
       if (nameChars[c] === 0) valid = false;
     }
-    if (i === s) return this.#fail(400) ?? false;
+    if (i === s) return this.#fail(400);
     if (i === e) return true; // no colon: nginx ignores the line
     const colon = i;
     i++;
@@ -231,7 +250,7 @@ export class RequestParser {
     while (ve > i && (b[ve - 1] === 32 || b[ve - 1] === 9)) ve--;
     for (let j = i; j < ve; j++) {
       const c = b[j];
-      if (c === 0 || c === CR) return this.#fail(400) ?? false;
+      if (c === 0 || c === CR) return this.#fail(400);
     }
     // nginx ignores a line whose name has a byte outside [A-Za-z0-9-] (underscores_in_headers off).
     if (!valid) return true;
@@ -249,13 +268,13 @@ export class RequestParser {
     if (lower === 'host') {
       // A second Host, or one nginx's ngx_http_validate_host refuses: 400.
       if (this.#host !== undefined || value === '' || value.includes('/') || value.includes('\\'))
-        return this.#fail(400) ?? false;
+        return this.#fail(400);
       this.#host = value;
     } else if (lower === 'content-length') {
-      if (this.#contentLength >= 0 || !/^\d{1,15}$/.test(value)) return this.#fail(400) ?? false;
+      if (this.#contentLength >= 0 || !/^\d{1,15}$/.test(value)) return this.#fail(400);
       this.#contentLength = Number(value);
     } else if (lower === 'transfer-encoding') {
-      if (this.#teSeen) return this.#fail(400) ?? false;
+      if (this.#teSeen) return this.#fail(400);
       this.#teSeen = true;
       this.#chunked = value.length === 7 && value.toLowerCase() === 'chunked';
     } else if (lower === 'connection') {
@@ -272,7 +291,7 @@ export class RequestParser {
   }
 
   /** The empty line: nginx's checks on the whole head (ngx_http_process_request_header). */
-  #finish(): boolean | undefined {
+  #finish(): boolean {
     if (this.#http11 && this.#host === undefined) return this.#fail(400);
     if (this.#teSeen) {
       if (!this.#http11) return this.#fail(400);

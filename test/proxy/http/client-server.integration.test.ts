@@ -27,11 +27,11 @@ async function exchange(
   const s = connect({ port, host: '127.0.0.1' });
   await once(s, 'connect');
   let data = '';
-  let closed = false;
+  const state = { closed: false };
   s.on('data', (d: Buffer) => (data += d.toString('latin1')));
   s.on('error', () => undefined);
   const ended = new Promise<void>((resolve) => s.once('close', () => resolve()));
-  void ended.then(() => (closed = true));
+  void ended.then(() => (state.closed = true));
   for (const p of pieces) {
     if (!s.destroyed) s.write(p);
     if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
@@ -39,11 +39,11 @@ async function exchange(
   let last = data.length;
   for (;;) {
     await Promise.race([ended, new Promise((r) => setTimeout(r, idleMs))]);
-    if (closed || data.length === last) break;
+    if (state.closed || data.length === last) break;
     last = data.length;
   }
   s.destroy();
-  return { text: data.replace(/^Date: .*\r\n/gm, ''), closed };
+  return { text: data.replace(/^Date: .*\r\n/gm, ''), closed: state.closed };
 }
 
 const host = 'Host: a.test\r\n';
@@ -75,6 +75,11 @@ const CASES: Record<string, string | readonly string[]> = {
     `PUT /p/ HTTP/1.1\r\n${host}Content-Length: 4\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`,
     'body',
   ],
+  'proxied, unknown length, HTTP/1.1 client (chunked)': `GET /p/stream HTTP/1.1\r\n${host}\r\n`,
+  'proxied, unknown length, HTTP/1.0 client (close)':
+    'GET /p/stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+  'proxied HEAD': `HEAD /p/x HTTP/1.1\r\n${host}\r\n`,
+  'proxied, pipelined behind a slow response': `GET /p/stream HTTP/1.1\r\n${host}\r\nGET /p/2 HTTP/1.1\r\n${host}\r\n`,
   'bad chunk on a proxied body': `POST /p/ HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\nzz\r\n`,
 };
 
@@ -93,7 +98,13 @@ describe(
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
           res.setHeader('Content-Type', 'text/plain');
-          res.end(`${req.method ?? ''} ${req.url ?? ''} ${Buffer.concat(chunks).toString()}`);
+          res.setHeader('X-Custom', 'after the fixed slots');
+          const text = `${req.method ?? ''} ${req.url ?? ''} ${Buffer.concat(chunks).toString()}`;
+          // /p/stream: no length, so the body is close-delimited upstream and re-framed for the client.
+          if (req.url?.startsWith('/p/stream') === true) {
+            res.write(text);
+            setTimeout(() => res.end(' and more'), 20);
+          } else res.end(text);
         });
       });
       backend.listen(0, '127.0.0.1');
@@ -101,7 +112,7 @@ describe(
       const bport = (backend.address() as AddressInfo).port;
       nginx = await startNginx(
         `server { listen 127.0.0.1:PORT; location / { return 200 "ok\\n"; }
-         location /p/ { proxy_pass http://127.0.0.1:${bport}; } }`,
+         location /p/ { proxy_pass http://127.0.0.1:${bport}; proxy_buffering off; } }`,
       );
       tandem = await startTandem(
         [

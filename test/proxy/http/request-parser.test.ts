@@ -42,7 +42,7 @@ function run(pieces: readonly Buffer[]): Outcome {
         if (r < 0) out.error = 'bad-body';
         off = r < 0 ? buf.length : r;
       }
-      if (decoder.done && body !== undefined) {
+      if (decoder.done) {
         out.bodies.push(Buffer.concat(body).toString());
         body = undefined;
       }
