@@ -16,6 +16,8 @@ export interface ConnectionHost {
   readonly keepaliveMs: number;
   /** nginx `client_header_timeout` (60 s). */
   readonly headerMs: number;
+  /** nginx `lingering_timeout` (5 s): a discarded body or a closing connection may idle this long. */
+  readonly lingerMs: number;
   /** The connection closed or was handed to a tunnel. */
   forget(conn: ClientConnection): void;
 }
@@ -24,8 +26,6 @@ type State = 'head' | 'active' | 'closing' | 'closed' | 'detached';
 
 /** Pipelined bytes held while a request is answered; past this the socket stops being read. */
 const stashLimit = 64 * 1024;
-/** nginx `lingering_timeout 5s`: how long a closing connection's unread input is drained. */
-const lingerMs = 5000;
 const continueLine = 'HTTP/1.1 100 Continue\r\n\r\n';
 
 /**
@@ -48,6 +48,8 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   #stash: Buffer | undefined;
   #bodyPaused = false;
   #stashPaused = false;
+  /** Dropping the rest of a body whose request was answered (nginx's discarded body). */
+  #discarding = false;
 
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
@@ -70,7 +72,10 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
     return this.#res;
   }
 
-  /** The deadline passed: an idle or incomplete head is closed without an answer, as nginx does. */
+  /**
+   * The deadline passed: an idle connection, an incomplete head, a body being discarded or a
+   * lingering close. All are closed without an answer, as nginx does.
+   */
   expire(): void {
     this.socket.destroy();
   }
@@ -118,6 +123,8 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
           this.#hold(off === 0 ? buf : buf.subarray(off));
           return;
         }
+        // nginx gives a discarded body lingering_timeout between reads.
+        if (this.#discarding) this.deadline = Date.now() + this.#host.lingerMs;
         const r = this.#decoder.execute(buf, off, len, req);
         if (r < 0) {
           this.#badBody();
@@ -170,6 +177,8 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
     if (this.#bodyOpen) {
       // Answered before the body was read (a `return`, an error page): drop the rest, then go on.
       this.#req?.discardBody();
+      this.#discarding = true;
+      this.deadline = Date.now() + this.#host.lingerMs;
       this.#resume();
       return;
     }
@@ -179,6 +188,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   /** Ready for the next request: parse what is held, else wait up to keepalive_timeout. */
   #next(): void {
     this.#state = 'head';
+    this.#discarding = false;
     this.#req = undefined;
     this.#res = undefined;
     this.#parser.reset();
@@ -205,7 +215,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   #close(): void {
     this.#state = 'closing';
     this.#stash = undefined;
-    this.deadline = Date.now() + lingerMs;
+    this.deadline = Date.now() + this.#host.lingerMs;
     this.#resume();
     this.socket.end();
   }

@@ -12,6 +12,8 @@ export interface ListenerTimeouts {
   readonly keepaliveMs?: number;
   /** `client_header_timeout` (nginx default 60 s): the whole head must arrive in this time. */
   readonly headerMs?: number;
+  /** `lingering_timeout` (nginx default 5 s), for discarded bodies and closing connections. */
+  readonly lingerMs?: number;
   /** How often deadlines are checked (default 1 s, nginx's timer granularity is finer but 60 s timeouts do not care). */
   readonly sweepMs?: number;
 }
@@ -28,6 +30,7 @@ export class HttpListener implements ConnectionHost {
   readonly signature: string;
   readonly keepaliveMs: number;
   readonly headerMs: number;
+  readonly lingerMs: number;
   /** The current handler; requests arriving while it is unset are closed. */
   handler: RequestHandler | undefined;
   draining = false;
@@ -39,6 +42,7 @@ export class HttpListener implements ConnectionHost {
     this.signature = signature;
     this.keepaliveMs = timeouts.keepaliveMs ?? 75_000;
     this.headerMs = timeouts.headerMs ?? 60_000;
+    this.lingerMs = timeouts.lingerMs ?? 5000;
     this.#sweepMs = timeouts.sweepMs ?? 1000;
     // allowHalfOpen: a client that half-closes after its request still gets the response.
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, this.#accept);

@@ -154,7 +154,12 @@ describe('HTTP listener timeouts (nginx client_header_timeout and keepalive_time
   let port = 0;
 
   before(async () => {
-    listener = new HttpListener('nginx/1.22.1', { headerMs: 300, keepaliveMs: 500, sweepMs: 20 });
+    listener = new HttpListener('nginx/1.22.1', {
+      headerMs: 300,
+      keepaliveMs: 500,
+      lingerMs: 200,
+      sweepMs: 20,
+    });
     listener.handler = (_req, res) => sendPage(res, 404, 'nginx/1.22.1');
     listener.server.listen(0, '127.0.0.1');
     await once(listener.server, 'listening');
@@ -172,6 +177,22 @@ describe('HTTP listener timeouts (nginx client_header_timeout and keepalive_time
     assert.equal(r.text, '');
     assert.ok(r.closed);
     assert.ok(Date.now() - started >= 280, 'not before the timeout');
+  });
+
+  it('drops an unread body, and closes the connection when it stalls for lingering_timeout', async () => {
+    const started = Date.now();
+    const r = await exchange(
+      port,
+      ['POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\n0123456789'],
+      2000,
+    );
+    assert.match(r.text, /^HTTP\/1\.1 404 Not Found\r\n[^]*Connection: keep-alive\r\n/);
+    assert.ok(r.closed);
+    const took = Date.now() - started;
+    assert.ok(
+      took >= 180 && took < 480,
+      `closed after lingering_timeout, not keepalive_timeout (${took} ms)`,
+    );
   });
 
   it('keeps an idle connection for keepalive_timeout, then closes it silently', async () => {
