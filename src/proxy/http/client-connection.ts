@@ -112,7 +112,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
         const r = this.#parser.execute(buf, off, len);
         if (r === -1) return;
         if (r === -2) {
-          this.#refuse(this.#parser.error === 'too-large' ? 'too-large' : (this.#parser.error ?? 400));
+          this.#refuse(this.#parser.error ?? 400);
           return;
         }
         off = r;
