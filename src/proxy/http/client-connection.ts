@@ -48,6 +48,8 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   #stash: Buffer | undefined;
   #bodyPaused = false;
   #stashPaused = false;
+  /** Set once a request was answered and the connection kept for another. */
+  #kept = false;
   /** Dropping the rest of a body whose request was answered (nginx's discarded body). */
   #discarding = false;
 
@@ -62,9 +64,13 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
     socket.on('error', ignore);
   }
 
-  /** True while no request is in progress and none has started arriving. */
+  /**
+   * True while a kept-alive connection waits for its next request, none having started arriving.
+   * A fresh connection is not idle: its first request is on its way (Node's server and nginx's
+   * idle-connection close treat it the same), so a drain does not reset it.
+   */
   get idle(): boolean {
-    return this.#state === 'head' && !this.#parser.started && this.#stash === undefined;
+    return this.#kept && this.#state === 'head' && !this.#parser.started && this.#stash === undefined;
   }
 
   /** The response in progress, if any. */
@@ -171,7 +177,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
     if (res !== this.#res || this.#state !== 'active') return;
     res.closed(false);
     if (!res.shouldKeepAlive) {
-      this.#close();
+      this.#close(this.#bodyOpen || this.#stash !== undefined);
       return;
     }
     if (this.#bodyOpen) {
@@ -188,6 +194,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   /** Ready for the next request: parse what is held, else wait up to keepalive_timeout. */
   #next(): void {
     this.#state = 'head';
+    this.#kept = true;
     this.#discarding = false;
     this.#req = undefined;
     this.#res = undefined;
@@ -212,18 +219,27 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
   }
 
   /** Ends the connection after the last response; unread input is drained for a while first. */
-  #close(): void {
+  #close(linger: boolean): void {
+    // nginx `lingering_close on`: only when the client may still be sending (an unread body, bytes
+    // of a later request) is its input read and dropped for a while, so that closing with unread
+    // data does not reset the connection before the response reached the client. Otherwise the
+    // connection closes as soon as the response is written (Node's server did the same).
     this.#state = 'closing';
     this.#stash = undefined;
-    this.deadline = Date.now() + this.#host.lingerMs;
     this.#resume();
-    this.socket.end();
+    if (linger) {
+      this.deadline = Date.now() + this.#host.lingerMs;
+      this.socket.end();
+    } else {
+      this.deadline = 0;
+      this.socket.destroySoon();
+    }
   }
 
   /** A head nginx refuses: its error page, then close. */
   #refuse(status: 400 | 414 | 501 | 505 | 'too-large'): void {
     if (this.socket.writable) this.socket.write(refusalResponse(status, this.#host.signature));
-    this.#close();
+    this.#close(true);
   }
 
   /** Invalid chunked framing: nginx answers 400 if it can and closes. */
@@ -233,7 +249,7 @@ export class ClientConnection implements RequestConnection, ResponseConnection {
       this.socket.write(refusalResponse(400, this.#host.signature));
     }
     res?.closed(true);
-    this.#close();
+    this.#close(true);
   }
 
   /** @internal RequestConnection. */
