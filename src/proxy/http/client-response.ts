@@ -45,6 +45,7 @@ export class ClientResponse {
   #chunked = false;
   #noBody = false;
   #needDrain = false;
+  #corked = false;
   #closed = false;
   #log: AccessLogSink | undefined;
   #logHost = '';
@@ -139,6 +140,12 @@ export class ClientResponse {
     return this.#conn.detach();
   }
 
+  /** @internal Ends the tick's cork (see `#send`); the next tick's chunks cork again. */
+  uncorkTick(): void {
+    this.#corked = false;
+    this.#conn.socket.uncork();
+  }
+
   /** @internal From the connection: the socket drained. */
   drained(): void {
     if (!this.#needDrain) return;
@@ -178,6 +185,13 @@ export class ClientResponse {
     const head = this.#head;
     this.#head = undefined;
     const socket = this.#conn.socket;
+    if (this.#chunked && !this.#corked) {
+      // Chunks written in one tick (typically the last data chunk and the terminating 0 chunk)
+      // leave in one writev, as Node's ServerResponse corks them: one segment, one system call.
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(uncork, this);
+    }
     const pre = this.#chunked ? `${head ?? ''}${chunk.length.toString(16)}\r\n` : (head ?? '');
     const post = this.#chunked ? (last ? `\r\n${lastChunk}` : '\r\n') : '';
     if (pre === '' && post === '') return socket.write(chunk);
@@ -196,4 +210,8 @@ export class ClientResponse {
     socket.uncork();
     return ok;
   }
+}
+
+function uncork(res: ClientResponse): void {
+  res.uncorkTick();
 }
