@@ -1,4 +1,6 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ClientRequest } from './client-request.js';
+import type { ClientResponse } from './client-response.js';
 
 /**
  * One finished request, with the values of nginx's access-log variables, so the caller can write
@@ -42,15 +44,15 @@ export class UpstreamTrail {
  * The entry of one finished request, its text fields built only when read: the metrics hook
  * reads the status and, for a single attempt, the peer address as it is (no join, no split).
  */
-class FinishedRequest implements AccessEntry {
+export class FinishedRequest implements AccessEntry {
   readonly status: number;
   readonly requestTimeMs: number;
   readonly host: string;
-  readonly #req: IncomingMessage;
+  readonly #req: ClientRequest;
   readonly #trail: UpstreamTrail | undefined;
 
   constructor(
-    req: IncomingMessage,
+    req: ClientRequest,
     status: number,
     requestTimeMs: number,
     host: string,
@@ -73,7 +75,7 @@ class FinishedRequest implements AccessEntry {
 
   get request(): string {
     const r = this.#req;
-    return `${r.method ?? 'GET'} ${r.url ?? '/'} HTTP/${r.httpVersion}`;
+    return `${r.method} ${r.url} HTTP/${r.httpVersion}`;
   }
 
   get upstreamAddr(): string {
@@ -95,19 +97,9 @@ class FinishedRequest implements AccessEntry {
  */
 export function logOnClose(
   sink: AccessLogSink | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
+  res: ClientResponse,
   host: string,
   trail: UpstreamTrail | undefined,
 ): void {
-  if (sink === undefined) return;
-  const started = Date.now();
-  res.once('close', () => {
-    const status = res.headersSent ? res.statusCode : 499;
-    try {
-      sink(new FinishedRequest(req, status, Date.now() - started, host, trail));
-    } catch {
-      // A failing log sink must not take the data path down.
-    }
-  });
+  if (sink !== undefined) res.logTo(sink, host, trail);
 }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from './client-response.js';
 import { httpDate } from './response-headers.js';
 
 /**
@@ -68,25 +68,32 @@ export function errorPage(status: number, signature: string = defaultSignature):
 }
 
 /**
- * The raw 400 response for a request Node's parser rejected (there is no ServerResponse then):
- * nginx's page, titled "Request Header Or Cookie Too Large" when the head was too big.
+ * The raw response for a request head nginx refuses (there is no request to answer then): its
+ * page for 414, 501 or 505, or the 400 page, titled "Request Header Or Cookie Too Large" for a
+ * head over `large_client_header_buffers` (`too-large`). Always with `Connection: close`.
  */
-export function badRequestResponse(signature: string, headerTooLarge: boolean): Buffer {
-  const title = headerTooLarge ? '400 Request Header Or Cookie Too Large' : '400 Bad Request';
-  const body =
-    `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n` +
-    (headerTooLarge ? '<center>Request Header Or Cookie Too Large</center>\r\n' : '') +
-    `<hr><center>${signature}</center>\r\n</body>\r\n</html>\r\n`;
+export function refusalResponse(status: 400 | 414 | 501 | 505 | 'too-large', signature: string): Buffer {
+  const code = status === 'too-large' ? 400 : status;
+  let body: string;
+  if (status === 'too-large') {
+    const title = '400 Request Header Or Cookie Too Large';
+    body =
+      `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n` +
+      `<center>Request Header Or Cookie Too Large</center>\r\n<hr><center>${signature}</center>\r\n</body>\r\n</html>\r\n`;
+  } else body = (errorPage(code, signature) ?? Buffer.alloc(0)).toString('latin1');
   return Buffer.from(
-    `HTTP/1.1 400 Bad Request\r\nServer: ${signature}\r\nDate: ${httpDate()}\r\nContent-Type: text/html\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${code} ${reasonPhrases[code] ?? ''}\r\nServer: ${signature}\r\nDate: ${httpDate()}\r\n` +
+      `Content-Type: text/html\r\nContent-Length: ${Buffer.byteLength(body, 'latin1')}\r\nConnection: close\r\n\r\n${body}`,
     'latin1',
   );
 }
 
+/** Statuses after which nginx closes the connection (`ngx_http_special_response_handler`). */
+const closing = new Set([400, 413, 414, 500, 501]);
+
 /** Answers with nginx's page for `status` (or an empty body when it has none). */
 export function sendPage(
-  res: ServerResponse,
+  res: ClientResponse,
   status: number,
   signature: string,
   extra: readonly string[] = [],
@@ -96,16 +103,22 @@ export function sendPage(
     return;
   }
   const page = errorPage(status, signature) ?? Buffer.alloc(0);
-  res.writeHead(status, reasonPhrases[status] ?? '', [
-    'Server',
-    signature,
-    'Date',
-    httpDate(),
-    'Content-Type',
-    'text/html',
-    'Content-Length',
-    String(page.length),
-    ...extra,
-  ]);
+  if (closing.has(status)) res.shouldKeepAlive = false;
+  res.writeHead(
+    status,
+    reasonPhrases[status] ?? '',
+    [
+      'Server',
+      signature,
+      'Date',
+      httpDate(),
+      'Content-Type',
+      'text/html',
+      'Content-Length',
+      String(page.length),
+      ...extra,
+    ],
+    page.length,
+  );
   res.end(page);
 }

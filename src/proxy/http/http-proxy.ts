@@ -1,9 +1,10 @@
-import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
-import { badRequestResponse, defaultSignature, sendPage } from './error-pages.js';
+import type { ClientRequest } from './client-request.js';
+import type { ClientResponse } from './client-response.js';
+import { defaultSignature, sendPage } from './error-pages.js';
+import { HttpListener } from './http-listener.js';
 import type { KeepalivePool } from './keepalive-pool.js';
 import { logOnClose, UpstreamTrail, type AccessLogSink } from './access-log.js';
 import { ProxyRequest } from './proxy-request.js';
@@ -17,7 +18,7 @@ import type { ListenerGate } from '../vip/listener-gate.js';
 
 /** A planned socket, once bound. */
 interface Listener extends ListenPlan<CompiledServer> {
-  server?: Server | undefined;
+  server?: HttpListener | undefined;
   /** Failed accept() calls (EMFILE...), for the proxy health tracker. */
   acceptErrors?: { count: number; last: unknown };
 }
@@ -39,20 +40,15 @@ export class HttpProxy {
   readonly #signature: string;
   readonly #accessLog: AccessLogSink | undefined;
   readonly #connections: HttpProxyOptions['connections'];
-  readonly #tunnels = new Set<Duplex>();
+  readonly #tunnels = new Set<Socket>();
   /** The connection counter attached to each server, so a hand-over removes exactly that one. */
-  readonly #counting = new Map<Server, (socket: Duplex) => void>();
+  readonly #counting = new Map<HttpListener, (socket: Socket) => void>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
-  readonly #released = new Map<Server, Listener>();
+  readonly #released = new Map<HttpListener, Listener>();
   /** Sockets closed when their VRRP instance left MASTER; their connections still finish. */
-  readonly #retired = new Set<Server>();
+  readonly #retired = new Set<HttpListener>();
   /** Unregister functions of the listeners handed to a {@link ListenerGate}. */
   readonly #gated: (() => void)[] = [];
-  /** Responses not yet finished, so a drain can turn their keep-alive off. */
-  readonly #inFlight = new Set<ServerResponse>();
-  readonly #forget = (res: ServerResponse): void => {
-    this.#inFlight.delete(res);
-  };
   #draining = false;
 
   private constructor(
@@ -96,7 +92,7 @@ export class HttpProxy {
    * left to the gate, which binds it while the VIP's instance is MASTER (docs/vip-listeners.md).
    */
   async listen(previous?: HttpProxy, gate?: ListenerGate): Promise<void> {
-    const adopted: { from: HttpProxy; server: Server }[] = [];
+    const adopted: { from: HttpProxy; server: HttpListener }[] = [];
     try {
       for (const l of this.#listeners) {
         const server = previous === undefined ? undefined : previous.#release(l);
@@ -140,7 +136,7 @@ export class HttpProxy {
   }
 
   /** Hands the listening socket for `want`'s address to a successor, detached from this proxy. */
-  #release(want: Listener): Server | undefined {
+  #release(want: Listener): HttpListener | undefined {
     const mine = this.#listeners.find(
       (l) =>
         l.server !== undefined &&
@@ -152,18 +148,16 @@ export class HttpProxy {
     if (mine === undefined || server === undefined) return undefined;
     mine.server = undefined;
     this.#released.set(server, mine);
-    server.removeAllListeners('request');
-    server.removeAllListeners('upgrade');
-    server.removeAllListeners('clientError');
-    // Only our counter: Node's own 'connection' listener is what parses HTTP on the socket.
+    server.handler = undefined;
+    // Only our counter: the listener's own 'connection' listener is what serves HTTP on the socket.
     const counting = this.#counting.get(server);
-    if (counting !== undefined) server.removeListener('connection', counting);
+    if (counting !== undefined) server.server.removeListener('connection', counting);
     this.#counting.delete(server);
     return server;
   }
 
   /** Takes back a socket handed to a successor whose start failed. */
-  #reclaim(server: Server): void {
+  #reclaim(server: HttpListener): void {
     const l = this.#released.get(server);
     if (l === undefined) return;
     this.#released.delete(server);
@@ -183,7 +177,7 @@ export class HttpProxy {
   async drain(idleGraceMs = 0): Promise<void> {
     if (this.#draining) return;
     this.#draining = true;
-    for (const res of this.#inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const l of this.#listeners) l.server?.stopKeepAlive();
     if (idleGraceMs > 0) await new Promise((resolve) => setTimeout(resolve, idleGraceMs));
     for (const l of this.#listeners) l.server?.closeIdleConnections();
   }
@@ -193,7 +187,7 @@ export class HttpProxy {
     return this.#listeners.map((l) => ({
       host: l.host,
       requestedPort: l.port,
-      port: (l.server?.address() as AddressInfo | null)?.port ?? l.port,
+      port: l.server?.address()?.port ?? l.port,
     }));
   }
 
@@ -242,12 +236,13 @@ export class HttpProxy {
 
   #bind(l: Listener): Promise<void> {
     // nginx: keepalive_timeout 75s, client_header_timeout 60s; no whole-request deadline.
-    const server = createServer({ keepAliveTimeout: 75_000, headersTimeout: 60_000, requestTimeout: 0 });
-    this.#attach(l, server);
+    const listener = new HttpListener(this.#signature);
+    const server = listener.server;
+    this.#attach(l, listener);
     return new Promise((resolve, reject) => {
       const onError = (err: Error): void => {
         // A failed bind leaves no socket: the listener is unbound, not half-attached.
-        if (l.server === server) l.server = undefined;
+        if (l.server === listener) l.server = undefined;
         reject(err);
       };
       server.once('error', onError);
@@ -264,59 +259,42 @@ export class HttpProxy {
     });
   }
 
-  /** Makes `server` serve listener `l`'s virtual servers. */
-  #attach(l: Listener, server: Server): void {
-    l.server = server;
+  /** Makes `listener` serve listener `l`'s virtual servers. */
+  #attach(l: Listener, listener: HttpListener): void {
+    l.server = listener;
+    listener.draining = this.#draining;
     const counter = this.#connections;
     if (counter !== undefined) {
-      const counting = (socket: Duplex): void => {
+      const counting = (socket: Socket): void => {
         counter.opened();
         socket.once('close', () => {
           counter.closed();
         });
       };
-      this.#counting.set(server, counting);
-      server.on('connection', counting);
+      this.#counting.set(listener, counting);
+      listener.server.on('connection', counting);
     }
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#handle(l, req, res, undefined);
-    });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      // Upgraded sockets leave the server's connection tracking; close() must still reach them.
-      this.#tunnels.add(socket);
-      socket.on('close', () => this.#tunnels.delete(socket));
-      socket.on('error', () => undefined);
-      const res = new ServerResponse(req);
-      res.shouldKeepAlive = false;
-      res.assignSocket(req.socket);
-      res.on('finish', () => socket.end());
-      this.#handle(l, req, res, head);
-    });
-    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-      // A malformed request (or one whose head is too large) gets nginx's 400 page and a close;
-      // a client that reset or timed out gets nothing, as nginx.
-      if (socket.writable && err.code !== 'ECONNRESET' && err.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-        socket.end(badRequestResponse(this.#signature, err.code === 'HPE_HEADER_OVERFLOW'));
-      }
-      socket.destroy();
-    });
+    listener.handler = (req, res) => {
+      this.#handle(l, req, res);
+    };
   }
 
-  #handle(l: Listener, req: IncomingMessage, res: ServerResponse, upgradeHead: Buffer | undefined): void {
-    if (this.#draining) res.shouldKeepAlive = false;
-    else {
-      this.#inFlight.add(res);
-      res.once('close', this.#forget.bind(this, res));
+  #handle(l: Listener, req: ClientRequest, res: ClientResponse): void {
+    if (req.upgrade) {
+      // A tunnelled socket leaves its listener's connection tracking; close() must still reach it.
+      const socket = req.socket;
+      this.#tunnels.add(socket);
+      socket.once('close', () => this.#tunnels.delete(socket));
     }
     const vhosts = l.byAddress.size > 0 ? (l.byAddress.get(req.socket.localAddress ?? '') ?? l.any) : l.any;
-    const hostHeader = req.headers.host;
+    const hostHeader = req.host;
     const server = vhosts.find(hostHeader);
-    const target = parseTarget(req.url ?? '/');
+    const target = parseTarget(req.url);
     const host = hostHeader === undefined ? '' : normalizeHost(hostHeader);
     const proxied = server !== undefined && target.uri !== undefined;
     const loc = proxied ? server.locations.find(target.uri) : undefined;
     const trail = loc?.route === undefined ? undefined : new UpstreamTrail();
-    logOnClose(this.#accessLog, req, res, host, trail);
+    logOnClose(this.#accessLog, res, host, trail);
     if (server === undefined || target.uri === undefined) {
       sendPage(res, 400, this.#signature);
       return;
@@ -338,15 +316,8 @@ export class HttpProxy {
       sendPage(res, 404, this.#signature);
       return;
     }
-    const uri = upstreamUri(
-      req.url ?? '/',
-      target.uri,
-      target.args,
-      loc.params.path,
-      loc.prefixMatch,
-      pass.uri,
-    );
-    new ProxyRequest(loc.route, req, res, vars, uri, trail, upgradeHead).start();
+    const uri = upstreamUri(req.url, target.uri, target.args, loc.params.path, loc.prefixMatch, pass.uri);
+    new ProxyRequest(loc.route, req, res, vars, uri, trail).start();
   }
 }
 

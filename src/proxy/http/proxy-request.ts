@@ -1,11 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UpstreamTrail } from './access-log.js';
+import type { ClientRequest } from './client-request.js';
+import type { ClientResponse, ResponseHandler } from './client-response.js';
 import { sendPage } from './error-pages.js';
 import { rewriteLocation } from './proxy-redirect.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { planBody, readWholeBody } from './request-body.js';
 import { failureKindOfStatus, retryOutcome } from '../next-upstream.js';
-import { clientHeaders } from './response-headers.js';
+import { clientHeaders, validHeaderValues } from './response-headers.js';
 import type { ResponseHead } from './response-parser.js';
 import { startTunnel } from './tunnel.js';
 import type { FailureKind, NextUpstreamDecision, PeerLease, PickSession } from './types.js';
@@ -23,15 +24,14 @@ type Phase = 'body-in' | 'upstream' | 'tunnel' | 'done';
  * backpressure. Retries happen only before any response byte reached the client and only while
  * the request body can be sent again (see `planBody`).
  */
-export class ProxyRequest implements AttemptOwner {
+export class ProxyRequest implements AttemptOwner, ResponseHandler {
   readonly #route: ProxyRoute;
-  readonly #req: IncomingMessage;
-  readonly #res: ServerResponse;
+  readonly #req: ClientRequest;
+  readonly #res: ClientResponse;
   readonly #vars: RequestVars;
   readonly #uri: string;
   readonly #method: string;
   readonly #session: PickSession;
-  readonly #upgradeHead: Buffer | undefined;
   readonly #trail: UpstreamTrail;
   #phase: Phase = 'upstream';
   #attempt: UpstreamAttempt | undefined;
@@ -42,18 +42,14 @@ export class ProxyRequest implements AttemptOwner {
   #bodyTouched = false;
   /** Whether the current attempt's response head was recorded in the trail. */
   #headSeen = false;
-  readonly #resume = (): void => {
-    this.#attempt?.resume();
-  };
 
   constructor(
     route: ProxyRoute,
-    req: IncomingMessage,
-    res: ServerResponse,
+    req: ClientRequest,
+    res: ClientResponse,
     vars: RequestVars,
     uri: string,
     trail: UpstreamTrail,
-    upgradeHead?: Buffer,
   ) {
     this.#trail = trail;
     this.#route = route;
@@ -61,8 +57,7 @@ export class ProxyRequest implements AttemptOwner {
     this.#res = res;
     this.#vars = vars;
     this.#uri = uri;
-    this.#method = req.method ?? 'GET';
-    this.#upgradeHead = upgradeHead;
+    this.#method = req.method;
     this.#session = route.picker.begin({
       clientIp: req.socket.remoteAddress ?? '',
       hashKey: (template) => evaluateKey(template, vars),
@@ -72,13 +67,7 @@ export class ProxyRequest implements AttemptOwner {
 
   /** Starts proxying: reads a small body first if there is one, then tries the first peer. */
   start(): void {
-    this.#res.on('close', () => {
-      // The client went away (nginx 499): drop the upstream side and free the peer as ok.
-      if (this.#phase === 'done' || this.#phase === 'tunnel') return;
-      this.#phase = 'done';
-      this.#attempt?.abandon('ok');
-    });
-    this.#req.on('error', () => undefined); // the client going away is handled through res 'close'
+    this.#res.handler = this;
     this.#startedAt = Date.now();
     const plan = planBody(this.#req, this.#route.bodyBufferBytes, this.#route.maxBodyBytes);
     switch (plan.kind) {
@@ -154,24 +143,25 @@ export class ProxyRequest implements AttemptOwner {
       });
       return 'abandon';
     }
-    if (head.status === 101 && this.#upgradeHead !== undefined && this.#route.head.forwardsUpgrade) {
+    if (head.status === 101 && this.#req.upgrade && this.#route.head.forwardsUpgrade) {
       this.#tunnelHead = head;
       return 'tunnel';
     }
-    try {
-      // nginx relays the upstream status line verbatim, an empty reason included.
-      const rule = this.#route.redirect;
-      const map =
-        rule === undefined ? undefined : (v: string): string => rewriteLocation(v, rule, this.#vars);
-      this.#res.writeHead(head.status, head.reason, clientHeaders(head.headers, this.#route.signature, map));
-    } catch {
-      // Node refuses a header value nginx would call invalid.
+    // nginx relays the upstream status line verbatim, an empty reason included.
+    const rule = this.#route.redirect;
+    const map = rule === undefined ? undefined : (v: string): string => rewriteLocation(v, rule, this.#vars);
+    const headers: string[] = [];
+    const fixed = clientHeaders(headers, head.headers, this.#route.signature, map);
+    if (!validHeaderValues(headers)) {
+      // A bare CR or LF in a value would split the line for the client: nginx's invalid_header.
       const peer = this.#attempt?.peerName;
       if (peer !== undefined) this.logUpstream(invalidHeaderMessage('invalid_header'), peer);
       this.#attempt?.abandon('failed');
       this.attemptFailed('invalid_header', peer ?? '', false);
       return 'abandon';
     }
+    const length = head.framing === 'length' ? head.contentLength : head.framing === 'none' ? 0 : -1;
+    this.#res.writeHead(head.status, head.reason, headers, length, fixed);
     return 'body';
   }
 
@@ -179,9 +169,19 @@ export class ProxyRequest implements AttemptOwner {
 
   /** @internal AttemptOwner: a body chunk; false pauses the upstream while the client is slow. */
   attemptBody(chunk: Buffer): boolean {
-    if (this.#res.write(chunk)) return true;
-    this.#res.once('drain', this.#resume);
-    return false;
+    return this.#res.write(chunk);
+  }
+
+  /** @internal ResponseHandler: the client drained; read the upstream again. */
+  clientDrain(): void {
+    this.#attempt?.resume();
+  }
+
+  /** @internal ResponseHandler: the client went away (nginx 499): drop the upstream, free the peer as ok. */
+  clientGone(): void {
+    if (this.#phase === 'done' || this.#phase === 'tunnel') return;
+    this.#phase = 'done';
+    this.#attempt?.abandon('ok');
   }
 
   /** @internal AttemptOwner: the response is complete. */
@@ -214,11 +214,10 @@ export class ProxyRequest implements AttemptOwner {
     this.#phase = 'tunnel';
     startTunnel({
       client: this.#req.socket,
-      res: this.#res,
       upstream: conn.socket,
       head,
       upstreamLeftover: conn.parser.leftover,
-      clientHead: this.#upgradeHead,
+      clientHead: this.#res.detachSocket(),
       idleTimeoutMs: this.#route.location.readTimeoutMs,
       signature: this.#route.signature,
       onEnd: () => {
@@ -251,6 +250,5 @@ export class ProxyRequest implements AttemptOwner {
   #finishWithPage(status: number): void {
     this.#phase = 'done';
     sendPage(this.#res, status, this.#route.signature);
-    if (this.#req.readable && !this.#req.readableEnded) this.#req.resume();
   }
 }

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { BodySink, ClientRequest } from './client-request.js';
 
 /**
  * How a request body is handled: none; read whole first (`limit` bytes at most, else 413);
@@ -17,13 +17,11 @@ export type BodyPlan =
  * a retry; larger known-length bodies stream (as `proxy_request_buffering off`) and cannot be
  * replayed once read. `maxBytes` is `client_max_body_size` (0 = unlimited).
  */
-export function planBody(req: IncomingMessage, bufferBytes: number, maxBytes: number): BodyPlan {
-  const te = req.headers['transfer-encoding'];
-  const cl = req.headers['content-length'];
-  const length = cl === undefined ? -1 : Number(cl);
-  if (te === undefined && length <= 0) return { kind: 'none', emptyLength: cl !== undefined };
+export function planBody(req: ClientRequest, bufferBytes: number, maxBytes: number): BodyPlan {
+  const length = req.contentLength;
+  if (req.upgrade || (!req.chunked && length <= 0)) return { kind: 'none', emptyLength: length === 0 };
   if (maxBytes > 0 && length > maxBytes) return { kind: 'too-large' };
-  if (te !== undefined) return { kind: 'buffer', limit: maxBytes > 0 ? maxBytes : Number.MAX_SAFE_INTEGER };
+  if (req.chunked) return { kind: 'buffer', limit: maxBytes > 0 ? maxBytes : Number.MAX_SAFE_INTEGER };
   if (length <= bufferBytes) return { kind: 'buffer', limit: length };
   return { kind: 'stream', length };
 }
@@ -34,28 +32,45 @@ export function planBody(req: IncomingMessage, bufferBytes: number, maxBytes: nu
  * `onBody` when the body exceeds `limit` (nginx: 413 Request Entity Too Large).
  */
 export function readWholeBody(
-  req: IncomingMessage,
+  req: ClientRequest,
   limit: number,
   onBody: (body: Buffer) => void,
   onTooLarge: () => void,
 ): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let over = false;
-  req.on('data', (c: Buffer) => {
-    if (over) return;
-    size += c.length;
-    if (size > limit) {
-      over = true;
-      onTooLarge();
+  req.readBody(new WholeBody(limit, onBody, onTooLarge));
+}
+
+/** Collects a body in memory, up to a limit. */
+class WholeBody implements BodySink {
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+  #over = false;
+  readonly #limit: number;
+  readonly #onBody: (body: Buffer) => void;
+  readonly #onTooLarge: () => void;
+
+  constructor(limit: number, onBody: (body: Buffer) => void, onTooLarge: () => void) {
+    this.#limit = limit;
+    this.#onBody = onBody;
+    this.#onTooLarge = onTooLarge;
+  }
+
+  bodyData(c: Buffer): void {
+    if (this.#over) return;
+    this.#size += c.length;
+    if (this.#size > this.#limit) {
+      this.#over = true;
+      this.#onTooLarge();
       return;
     }
-    chunks.push(c);
-  });
-  req.on('end', () => {
-    if (over) return;
-    onBody(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size));
-  });
+    this.#chunks.push(c);
+  }
+
+  bodyEnd(): void {
+    if (this.#over) return;
+    const c = this.#chunks;
+    this.#onBody(c.length === 1 && c[0] !== undefined ? c[0] : Buffer.concat(c, this.#size));
+  }
 }
 
 /**
@@ -65,7 +80,7 @@ export function readWholeBody(
  * handed to the socket.
  */
 export function pumpBody(
-  req: IncomingMessage,
+  req: ClientRequest,
   socket: Socket,
   isCurrent: () => boolean,
   onEnd: (flushed: boolean) => void,
@@ -74,13 +89,15 @@ export function pumpBody(
     req.resume();
   };
   socket.on('drain', onDrain);
-  req.on('data', (c: Buffer) => {
-    if (!isCurrent()) return;
-    if (!socket.write(c)) req.pause();
-  });
-  req.on('end', () => {
-    socket.removeListener('drain', onDrain);
-    if (!isCurrent()) return;
-    onEnd(!socket.writableNeedDrain);
+  req.readBody({
+    bodyData(c: Buffer): void {
+      if (!isCurrent()) return;
+      if (!socket.write(c)) req.pause();
+    },
+    bodyEnd(): void {
+      socket.removeListener('drain', onDrain);
+      if (!isCurrent()) return;
+      onEnd(!socket.writableNeedDrain);
+    },
   });
 }

@@ -37,15 +37,17 @@ export function httpDate(nowMs: number = Date.now()): string {
  * The headers sent to the client for an upstream response, in nginx's order: `Server`, `Date`,
  * then Content-Type, Content-Length, Last-Modified and Location, then every other upstream header
  * in its original order, minus the hidden ones (`ngx_http_header_filter`, `proxy_hide_header`).
- * Node appends the framing and connection headers it manages after these. `mapLocation` is the
- * `proxy_redirect` rewrite.
+ * They are appended to `out`; the return value is the length `out` had after the fixed slots, where
+ * nginx writes `Transfer-Encoding` and `Connection` (the response writer's `framingAt`).
+ * `mapLocation` is the `proxy_redirect` rewrite.
  */
 export function clientHeaders(
+  out: string[],
   upstream: readonly string[],
   signature: string,
   mapLocation?: (value: string) => string,
-): string[] {
-  const out: string[] = ['Server', signature, 'Date', httpDate()];
+): number {
+  out.push('Server', signature, 'Date', httpDate());
   // One pass, each name lower-cased once: the first Content-Type/-Length, Last-Modified and
   // Location go to their fixed slots (later duplicates are dropped, as nginx's single slots do),
   // the rest keep their order. Runs per response, so no Set lookups for the common names.
@@ -66,6 +68,19 @@ export function clientHeaders(
     const value = upstream[i + 1] ?? '';
     out.push(upstream[i] ?? '', slot === 3 && mapLocation !== undefined ? mapLocation(value) : value);
   }
+  const fixed = out.length;
   if (rest !== undefined) for (const i of rest) out.push(upstream[i] ?? '', upstream[i + 1] ?? '');
-  return out;
+  return fixed;
+}
+
+/**
+ * A byte that would end the header line early: the upstream parser splits lines on CRLF, so a bare
+ * CR or LF can remain in a value and would inject a header. Other control bytes nginx passes on.
+ */
+const invalidValue = /[\r\n]/;
+
+/** True when no value of `headers` (names and values alternating) has a bare CR or LF. */
+export function validHeaderValues(headers: readonly string[]): boolean {
+  for (let i = 1; i < headers.length; i += 2) if (invalidValue.test(headers[i] ?? '')) return false;
+  return true;
 }

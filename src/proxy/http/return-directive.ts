@@ -1,4 +1,5 @@
-import { STATUS_CODES, type ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { ClientResponse } from './client-response.js';
 import { errorPage, reasonPhrases, sendPage } from './error-pages.js';
 import { httpDate } from './response-headers.js';
 import { evaluate, type RequestVars, type Template } from './variables.js';
@@ -12,14 +13,14 @@ const redirects = new Set([301, 302, 303, 307, 308]);
  * (nginx's built-in `default_type`), or nginx's page when there is no text.
  */
 export function sendReturn(
-  res: ServerResponse,
+  res: ClientResponse,
   code: number,
   text: Template,
   vars: RequestVars,
   signature: string,
 ): void {
   if (code === 444) {
-    res.socket?.destroy();
+    res.destroy();
     return;
   }
   const value = evaluate(text, vars);
@@ -37,15 +38,20 @@ export function sendReturn(
     return;
   }
   const body = Buffer.from(value, 'utf8');
-  res.writeHead(code, reasonPhrases[code] ?? STATUS_CODES[code] ?? '', [
-    'Server',
-    signature,
-    'Date',
-    httpDate(),
-    'Content-Type',
-    'text/plain',
-    'Content-Length',
-    String(body.length),
-  ]);
+  res.writeHead(
+    code,
+    reasonPhrases[code] ?? STATUS_CODES[code] ?? '',
+    [
+      'Server',
+      signature,
+      'Date',
+      httpDate(),
+      'Content-Type',
+      'text/plain',
+      'Content-Length',
+      String(body.length),
+    ],
+    body.length,
+  );
   res.end(body);
 }

@@ -1,17 +1,14 @@
-import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ResponseHead } from './response-parser.js';
 
 /** What an upgraded connection (101 Switching Protocols) is made of. */
 export interface TunnelParams {
   readonly client: Socket;
-  /** The ServerResponse created for the upgrade request; detached before raw bytes are written. */
-  readonly res: ServerResponse;
   readonly upstream: Socket;
   readonly head: ResponseHead;
   /** Bytes the upstream sent right after its 101 head. */
   readonly upstreamLeftover: Buffer | undefined;
-  /** Bytes the client sent right after its request head (Node's `upgrade` event `head`). */
+  /** Bytes the client sent after its request head (the server held them for the tunnel). */
   readonly clientHead: Buffer | undefined;
   /** `proxy_read_timeout`: nginx closes an upgraded connection idle this long in either direction. */
   readonly idleTimeoutMs: number;
@@ -29,7 +26,6 @@ export interface TunnelParams {
 export function startTunnel(p: TunnelParams): void {
   const { client, upstream } = p;
   client.setNoDelay(true);
-  p.res.detachSocket(client);
   let head = `HTTP/1.1 101 ${p.head.reason === '' ? 'Switching Protocols' : p.head.reason}\r\nServer: ${p.signature}\r\n`;
   const h = p.head.headers;
   for (let i = 0; i + 1 < h.length; i += 2) {

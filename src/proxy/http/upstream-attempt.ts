@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from './client-request.js';
 import type { ProxyRoute } from './proxy-route.js';
 import { pumpBody } from './request-body.js';
 import { buildHead } from './request-head.js';
@@ -32,7 +32,7 @@ export interface AttemptOwner {
 /** The request as an attempt sends it. */
 export interface AttemptRequest {
   readonly route: ProxyRoute;
-  readonly req: IncomingMessage;
+  readonly req: ClientRequest;
   readonly vars: RequestVars;
   readonly method: string;
   readonly uri: string;

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from './client-request.js';
 import type { Logger } from '../../core/logger.js';
 /**
  * nginx's wording for upstream failures in error.log, so operators' log alerts keep matching
@@ -60,7 +60,7 @@ export const noLiveUpstreams = `no live upstreams ${phaseText.connecting}`;
  */
 export function logUpstreamError(
   logger: Logger,
-  req: IncomingMessage,
+  req: ClientRequest,
   serverName: string,
   peer: string,
   uri: string,
@@ -69,8 +69,8 @@ export function logUpstreamError(
   logger.error(message, {
     client: req.socket.remoteAddress,
     server: serverName,
-    request: `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`,
+    request: `${req.method} ${req.url} HTTP/${req.httpVersion}`,
     upstream: `http://${peer}${uri}`,
-    host: req.headers.host,
+    host: req.host,
   });
 }

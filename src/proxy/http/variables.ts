@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest } from './client-request.js';
 import { configError, type Diagnostic } from '../../core/diagnostic.js';
 
 /** What a request offers to nginx variables, computed once per request. */
 export interface RequestVars {
-  readonly req: IncomingMessage;
+  readonly req: ClientRequest;
   /** `$host`: the Host header without port, lower-cased, else the server's first name. */
   readonly host: string;
   /** `$uri`: the normalized, decoded path. */
@@ -26,8 +26,8 @@ function remoteAddr(v: RequestVars): string {
 
 /** `$proxy_add_x_forwarded_for`: the client's XFF values joined with ", ", then `$remote_addr`. */
 function addXff(v: RequestVars): string {
-  const xff = v.req.headers['x-forwarded-for'];
-  return xff === undefined || xff === '' ? remoteAddr(v) : `${String(xff)}, ${remoteAddr(v)}`;
+  const xff = v.req.header('x-forwarded-for', ', ');
+  return xff === undefined || xff === '' ? remoteAddr(v) : `${xff}, ${remoteAddr(v)}`;
 }
 
 const builtins: Readonly<Record<string, Getter>> = {
@@ -45,8 +45,8 @@ const builtins: Readonly<Record<string, Getter>> = {
   server_addr: (v) => v.req.socket.localAddress ?? '',
   server_name: (v) => v.serverName,
   server_protocol: (v) => `HTTP/${v.req.httpVersion}`,
-  request_uri: (v) => v.req.url ?? '/',
-  request_method: (v) => v.req.method ?? 'GET',
+  request_uri: (v) => v.req.url,
+  request_method: (v) => v.req.method,
   uri: (v) => v.uri,
   document_uri: (v) => v.uri,
   args: (v) => v.args,
@@ -62,10 +62,9 @@ const builtins: Readonly<Record<string, Getter>> = {
 function httpHeader(name: string): Getter {
   const header = name.replace(/_/g, '-');
   if (header === 'cookie' || header === 'x-forwarded-for') {
-    return (v) => {
-      const value = v.req.headers[header];
-      return Array.isArray(value) ? value.join(', ') : (value ?? '');
-    };
+    // nginx 1.22 joins Cookie lines with "; " and X-Forwarded-For lines with ", ".
+    const join = header === 'cookie' ? '; ' : ', ';
+    return (v) => v.req.header(header, join) ?? '';
   }
   return (v) => {
     const raw = v.req.rawHeaders;

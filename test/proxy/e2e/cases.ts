@@ -127,7 +127,6 @@ export const CASES: readonly E2eCase[] = [
     name: 'ctlheader',
     upstream: ['server {a} max_fails=0;', 'server {b} max_fails=0;'],
     steps: [...get(1, 'a=ctl'), ...get(2)],
-    todo: 'Node refuses a control character in a response header value that nginx passes on (Tandem answers 502)',
   },
   { name: 'nuinvalid0', upstream: ['server {a};', 'server {b};'], steps: [...get(1, 'a=bad'), ...get(3)] },
   {

@@ -1,11 +1,20 @@
 import { strict as assert } from 'node:assert';
-import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { ClientRequest } from '../../../src/proxy/http/client-request.js';
+import { RequestParser } from '../../../src/proxy/http/request-parser.js';
 import { variableGetter, type RequestVars } from '../../../src/proxy/http/variables.js';
 
+function request(): ClientRequest {
+  const parser = new RequestParser();
+  const text = Buffer.from('GET / HTTP/1.1\r\nHost: h\r\n\r\n');
+  parser.execute(text, 0, text.length);
+  const conn = { socket: new Socket(), pauseBody() {}, resumeBody() {}, sendContinue() {} };
+  return new ClientRequest(parser.head!, conn);
+}
+
 const vars = (args: string): RequestVars => ({
-  req: new IncomingMessage(new Socket()),
+  req: request(),
   host: 'h',
   uri: '/',
   args,
