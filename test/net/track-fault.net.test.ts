@@ -18,10 +18,10 @@ const VIP2 = '198.51.100.101';
 let runs = 0;
 
 /** Starts `tandem -P` (VRRP only) in `ns` with `conf`; stopped by pid when the test ends. */
-function tandem(t: TestContext, ns: string, conf: string): NsProcess {
+function tandem(t: TestContext, ns: string, conf: string, args: readonly string[] = []): NsProcess {
   const file = join(lab.tmp, `keepalived-${++runs}.conf`);
   writeFileSync(file, conf);
-  const p = lab.spawn(ns, process.execPath, [cliPath, '-P', '-n', '-l', '-f', file]);
+  const p = lab.spawn(ns, process.execPath, [cliPath, '-P', '-n', '-l', '-f', file, ...args]);
   t.after(() => p.stop(3000));
   return p;
 }
@@ -62,7 +62,7 @@ ${extra}}
 
 const entering = (name: string, state: string): RegExp => new RegExp(`\\(${name}\\) Entering ${state} STATE`);
 
-describe('trackers drive the daemon: FAULT and priority', { skip: requireRoot() }, () => {
+describe('trackers drive the daemon: FAULT and priority', { skip: requireRoot(['curl']) }, () => {
   let node = '';
 
   /** Whether `addr` is on eth0 in the node namespace (the VIP a MASTER holds). */
@@ -162,7 +162,22 @@ vrrp_sync_group G1 {
   }
 }
 ${instance('VI_1', 84, 100, VIP1)}${instance('VI_2', 85, 100, VIP2)}`;
-    const p = tandem(t, node, conf);
+    const p = tandem(t, node, conf, ['--admin', '127.0.0.1:9381']);
+    /** The sync groups and each member's state and trackers, as the admin server's /status reports them. */
+    const status = async () => {
+      const r = await lab.exec(node, 'curl', ['-s', '--max-time', '2', 'http://127.0.0.1:9381/status']);
+      const s = JSON.parse(r.stdout) as {
+        syncGroups: { name: string; state: string; instances: string[] }[];
+        instances: { name: string; state: string; trackers: { name: string; up: boolean }[] }[];
+      };
+      return {
+        groups: s.syncGroups.map((g) => `${g.name} ${g.state} ${g.instances.join(',')}`),
+        members: s.instances.map(
+          (i) =>
+            `${i.name} ${i.state} ${i.trackers.map((tr) => `${tr.name}:${tr.up ? 'up' : 'down'}`).join(',')}`,
+        ),
+      };
+    };
     await logged(p, entering('VI_1', 'MASTER'));
     await logged(p, entering('VI_2', 'MASTER'));
     await vip(VIP1, true);
@@ -175,12 +190,23 @@ ${instance('VI_1', 84, 100, VIP1)}${instance('VI_2', 85, 100, VIP2)}`;
       await logged(p, entering('VI_2', 'FAULT'), n);
       await vip(VIP1, false);
       await vip(VIP2, false);
+      const down = await status();
+      assert.deepEqual(down.groups, ['G1 FAULT VI_1,VI_2'], `round ${n}`);
+      assert.deepEqual(
+        down.members.map((m) => m.split(' ').slice(0, 2).join(' ')),
+        ['VI_1 FAULT', 'VI_2 FAULT'],
+      );
+      assert.ok(
+        down.members.every((m) => m.includes(`${downTracker[n - 1]}:down`)),
+        `round ${n}: ${down.members.join(' | ')}`,
+      );
       await heal();
       await logged(p, entering('VI_1', 'MASTER'), n + 1);
       await logged(p, entering('VI_2', 'MASTER'), n + 1);
       await vip(VIP1, true);
       await vip(VIP2, true);
     };
+    const downTracker = ['eth1', 'gfile', 'gchk'];
     await round(
       1,
       () => link('eth1', 'down'),
@@ -197,6 +223,7 @@ ${instance('VI_1', 84, 100, VIP1)}${instance('VI_2', 85, 100, VIP2)}`;
       () => writeFileSync(flag, ''),
       () => rmSync(flag),
     );
+    assert.deepEqual((await status()).groups, ['G1 MASTER VI_1,VI_2']);
     for (const name of ['VI_1', 'VI_2']) {
       const seen = states(p, name);
       assert.deepEqual(seen.slice(0, 2), ['BACKUP', 'MASTER'], `${name}: ${seen.join(' ')}`);
