@@ -21,6 +21,8 @@ export interface AccessEntry {
   readonly host: string;
   /** The client's request headers, for `$http_NAME` (the request's own object, not a copy). */
   readonly headers: IncomingHttpHeaders;
+  /** The listener it came in on, `http:HOST:PORT` (the `frontend` metrics label). */
+  readonly frontend?: string;
 }
 
 /** Receives an entry per request; it runs on the hot path, so it must be cheap and never throw. */
@@ -46,6 +48,7 @@ class FinishedRequest implements AccessEntry {
   readonly status: number;
   readonly requestTimeMs: number;
   readonly host: string;
+  readonly frontend: string;
   readonly #req: IncomingMessage;
   readonly #trail: UpstreamTrail | undefined;
 
@@ -55,12 +58,14 @@ class FinishedRequest implements AccessEntry {
     requestTimeMs: number,
     host: string,
     trail: UpstreamTrail | undefined,
+    frontend: string,
   ) {
     this.#req = req;
     this.status = status;
     this.requestTimeMs = requestTimeMs;
     this.host = host;
     this.#trail = trail;
+    this.frontend = frontend;
   }
 
   get remoteAddr(): string {
@@ -99,13 +104,14 @@ export function logOnClose(
   res: ServerResponse,
   host: string,
   trail: UpstreamTrail | undefined,
+  frontend = '',
 ): void {
   if (sink === undefined) return;
   const started = Date.now();
   res.once('close', () => {
     const status = res.headersSent ? res.statusCode : 499;
     try {
-      sink(new FinishedRequest(req, status, Date.now() - started, host, trail));
+      sink(new FinishedRequest(req, status, Date.now() - started, host, trail, frontend));
     } catch {
       // A failing log sink must not take the data path down.
     }

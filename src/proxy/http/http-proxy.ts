@@ -1,5 +1,5 @@
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import { compileServers, type CompiledServer, type HttpProxyOptions } from './compile.js';
@@ -20,6 +20,8 @@ interface Listener extends ListenPlan<CompiledServer> {
   server?: Server | undefined;
   /** Failed accept() calls (EMFILE...), for the proxy health tracker. */
   acceptErrors?: { count: number; last: unknown };
+  /** The `frontend` metrics label, `http:HOST:PORT` as in `listen`; made once, read per request. */
+  frontend?: string;
 }
 
 /** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
@@ -41,7 +43,7 @@ export class HttpProxy {
   readonly #connections: HttpProxyOptions['connections'];
   readonly #tunnels = new Set<Duplex>();
   /** The connection counter attached to each server, so a hand-over removes exactly that one. */
-  readonly #counting = new Map<Server, (socket: Duplex) => void>();
+  readonly #counting = new Map<Server, (socket: Socket) => void>();
   /** Sockets handed to a successor on reload, in case it fails to start and gives them back. */
   readonly #released = new Map<Server, Listener>();
   /** Sockets closed when their VRRP instance left MASTER; their connections still finish. */
@@ -267,12 +269,13 @@ export class HttpProxy {
   /** Makes `server` serve listener `l`'s virtual servers. */
   #attach(l: Listener, server: Server): void {
     l.server = server;
+    const frontend = (l.frontend ??= `http:${l.host}:${l.port}`);
     const counter = this.#connections;
     if (counter !== undefined) {
-      const counting = (socket: Duplex): void => {
-        counter.opened();
+      const counting = (socket: Socket): void => {
+        counter.opened(frontend);
         socket.once('close', () => {
-          counter.closed();
+          counter.closed(frontend, socket.bytesRead, socket.bytesWritten);
         });
       };
       this.#counting.set(server, counting);
@@ -316,7 +319,7 @@ export class HttpProxy {
     const proxied = server !== undefined && target.uri !== undefined;
     const loc = proxied ? server.locations.find(target.uri) : undefined;
     const trail = loc?.route === undefined ? undefined : new UpstreamTrail();
-    logOnClose(this.#accessLog, req, res, host, trail);
+    logOnClose(this.#accessLog, req, res, host, trail, l.frontend ?? '');
     if (server === undefined || target.uri === undefined) {
       sendPage(res, 400, this.#signature);
       return;
