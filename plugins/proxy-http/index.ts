@@ -137,6 +137,8 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
     },
   });
   for (const d of diagnostics) ctx.log.warn(formatDiagnostic(d));
+  // Every listener's series exists from the start at 0, before its first connection (a rate() needs it).
+  for (const a of proxy.addresses()) frontendOf(`http:${a.host}:${a.requestedPort}`);
   return { proxy, upstreams, logs };
 }
 

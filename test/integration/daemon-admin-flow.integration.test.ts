@@ -151,6 +151,8 @@ http {
     }
 }
 `);
+    // The baseline comes first: every series exists at 0 before any traffic or /status request.
+    const before = await scrape(admin);
     const st = await status(admin);
     assert.deepEqual(
       st.listeners.map((l) => [l.kind, l.address, l.port, l.bound, l.follows]),
@@ -158,7 +160,6 @@ http {
       'the listener in /status',
     );
     const frontend = st.listeners[0]!.name;
-    const before = await scrape(admin);
     const up = { upstream: 'app' };
     const server = (s: string) => ({ upstream: 'app', server: s });
     const delta = (after: typeof before, name: string, labels: Record<string, string> = {}) =>
