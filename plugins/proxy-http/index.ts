@@ -89,7 +89,17 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
   const byAddress = new Map<string, ReturnType<typeof metrics.upstreamPeer>>();
   for (const [name, u] of upstreams)
     for (const p of u.peers()) byAddress.set(p.address, metrics.upstreamPeer(name, p.name));
-  const frontend = metrics.frontend('http', 'http');
+  // One frontend per listener (`http:HOST:PORT`, the name /status gives it), as HAProxy has one per
+  // `bind` line; the metrics facade caches the handle by name, so counters survive a reload.
+  const frontends = new Map<string, ReturnType<typeof metrics.frontend>>();
+  const frontendOf = (name: string) => {
+    let f = frontends.get(name);
+    if (f === undefined) {
+      f = metrics.frontend(name === '' ? 'http' : name, 'http');
+      frontends.set(name, f);
+    }
+    return f;
+  };
   const logs = http.accessLogs === undefined ? undefined : openAccessLogs(http.accessLogs, ctx.log);
   const { proxy, diagnostics } = HttpProxy.create({
     servers: httpServerParams(http),
@@ -97,15 +107,18 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
     logger: ctx.log,
     decideNext: createNextUpstreamDecider,
     connections: {
-      opened: () => {
-        frontend.connectionOpened();
+      opened: (name) => {
+        frontendOf(name).connectionOpened();
       },
-      closed: () => {
-        frontend.connectionClosed();
+      closed: (name, bytesIn, bytesOut) => {
+        const f = frontendOf(name);
+        f.connectionClosed();
+        f.bytes(bytesIn, bytesOut);
       },
     },
     accessLog: (entry) => {
       logs?.write(entry);
+      const frontend = frontendOf(entry.frontend ?? '');
       frontend.request();
       frontend.response(entry.status);
       if (entry.upstreamAddr === '' || entry.upstreamAddr === '-') return;
@@ -124,6 +137,8 @@ function build(ctx: PluginContext, http: NginxHttpConfig): Built {
     },
   });
   for (const d of diagnostics) ctx.log.warn(formatDiagnostic(d));
+  // Every listener's series exists from the start at 0, before its first connection (a rate() needs it).
+  for (const a of proxy.addresses()) frontendOf(`http:${a.host}:${a.requestedPort}`);
   return { proxy, upstreams, logs };
 }
 
@@ -192,7 +207,7 @@ export const httpProxyPlugin: ServicePlugin<NginxHttpConfig> = definePlugin<Serv
               port: a.port,
               bound: gated?.bound ?? true,
               follows: gated?.follows ?? null,
-              activeConnections: 0,
+              activeConnections: metrics.frontend(`http:${a.host}:${a.requestedPort}`, 'http').current,
             };
           }),
         };

@@ -2,6 +2,7 @@ import {
   zeroVrrpStats,
   type PeerStatus,
   type StatusSource,
+  type SyncGroupStatus,
   type UpstreamStatus,
   type VrrpInstanceStatus,
   type VrrpState,
@@ -75,11 +76,14 @@ export class FakeSource implements StatusSource {
     keepalived: { instances: [{ name: 'VI_1', authType: 'PASS', authPass: AUTH_PASS }] },
   };
 
+  /** Sync groups /status reports; none unless a test adds one (the dump fixtures have none). */
+  readonly groups: Mutable<SyncGroupStatus>[] = [];
+
   vrrp(): readonly VrrpInstanceStatus[] {
     return [{ ...this.instance, stats: { ...this.instance.stats } }];
   }
-  syncGroups() {
-    return [];
+  syncGroups(): readonly SyncGroupStatus[] {
+    return this.groups.map((g) => ({ ...g }));
   }
   upstreams(): readonly UpstreamStatus[] {
     return [{ ...this.upstream, peers: this.upstream.peers.map((p) => ({ ...p })) }];

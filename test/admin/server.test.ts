@@ -81,6 +81,30 @@ describe('admin server routes', () => {
     await server.close();
   });
 
+  it('/status carries the sync groups and the listeners, read fresh on every request', async () => {
+    const { server, source } = build();
+    source.groups.push({ name: 'G1', state: 'MASTER', instances: ['VI_1', 'VI_2'] });
+    const get = async () =>
+      (await call(server, 'GET', '/status')).json<{ syncGroups: unknown[]; listeners: unknown[] }>();
+    const status = await get();
+    assert.deepEqual(status.syncGroups, [{ name: 'G1', state: 'MASTER', instances: ['VI_1', 'VI_2'] }]);
+    assert.deepEqual(status.listeners, [
+      {
+        name: 'http:0.0.0.0:8080',
+        kind: 'http',
+        address: '0.0.0.0',
+        port: 8080,
+        bound: true,
+        follows: 'VI_1',
+        activeConnections: 2,
+      },
+    ]);
+    // A group entering FAULT shows on the next request (no cached document).
+    source.groups[0]!.state = 'FAULT';
+    assert.deepEqual((await get()).syncGroups, [{ name: 'G1', state: 'FAULT', instances: ['VI_1', 'VI_2'] }]);
+    await server.close();
+  });
+
   it('/config masks auth_pass and the token', async () => {
     const { server } = build();
     const res = await call(server, 'GET', '/config');

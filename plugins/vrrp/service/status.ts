@@ -40,21 +40,28 @@ export function vrrpStatusOf(
           installed: inst,
         };
       });
-    const trackerList: TrackerStatus[] = [
-      ...c.trackScripts.map((t) => ({ kind: 'script', ...t })),
-      ...c.trackInterfaces.map((t) => ({ kind: 'interface', ...t })),
-      ...c.trackFiles.map((t) => ({ kind: 'file', ...t })),
-      ...c.trackProcesses.map((t) => ({ kind: 'process', ...t })),
-    ].map((t) => {
-      const known = s?.trackers[t.name];
-      return {
-        kind: t.kind,
-        name: t.name,
-        up: known?.up ?? true,
-        reason: known?.reason ?? 'unknown',
-        weight: known?.weight ?? t.weight,
-      };
-    });
+    // A member of a vrrp_sync_group also applies the group's trackers (keepalived vrrp.c
+    // sync_group_tracking_init; plugins/vrrp/resolve.ts merges them): list them too, so /status
+    // says why a member whose own trackers are all up sits in FAULT.
+    const group = model.vrrpSyncGroups.find((g) => g.name === c.syncGroup);
+    const refs = [c, ...(group === undefined ? [] : [group])].flatMap((r) => [
+      ...r.trackScripts.map((t) => ({ kind: 'script', ...t })),
+      ...r.trackInterfaces.map((t) => ({ kind: 'interface', ...t })),
+      ...r.trackFiles.map((t) => ({ kind: 'file', ...t })),
+      ...r.trackProcesses.map((t) => ({ kind: 'process', ...t })),
+    ]);
+    const trackerList: TrackerStatus[] = refs
+      .filter((t, i) => refs.findIndex((o) => o.kind === t.kind && o.name === t.name) === i)
+      .map((t) => {
+        const known = s?.trackers[t.name];
+        return {
+          kind: t.kind,
+          name: t.name,
+          up: known?.up ?? true,
+          reason: known?.reason ?? 'unknown',
+          weight: known?.weight ?? t.weight,
+        };
+      });
     const log = transitions.get(c.name);
     const family = c.family === 'inet' ? 'ipv4' : 'ipv6';
     const status: VrrpInstanceStatus = {

@@ -23,6 +23,8 @@ export interface AccessEntry {
   readonly host: string;
   /** The client's request headers, for `$http_NAME` (the request's own object, not a copy). */
   readonly headers: IncomingHttpHeaders;
+  /** The listener it came in on, `http:HOST:PORT` (the `frontend` metrics label). */
+  readonly frontend?: string;
 }
 
 /** Receives an entry per request; it runs on the hot path, so it must be cheap and never throw. */
@@ -48,6 +50,7 @@ export class FinishedRequest implements AccessEntry {
   readonly status: number;
   readonly requestTimeMs: number;
   readonly host: string;
+  readonly frontend: string;
   readonly #req: ClientRequest;
   readonly #trail: UpstreamTrail | undefined;
 
@@ -57,12 +60,14 @@ export class FinishedRequest implements AccessEntry {
     requestTimeMs: number,
     host: string,
     trail: UpstreamTrail | undefined,
+    frontend: string,
   ) {
     this.#req = req;
     this.status = status;
     this.requestTimeMs = requestTimeMs;
     this.host = host;
     this.#trail = trail;
+    this.frontend = frontend;
   }
 
   get remoteAddr(): string {
@@ -100,6 +105,7 @@ export function logOnClose(
   res: ClientResponse,
   host: string,
   trail: UpstreamTrail | undefined,
+  frontend = '',
 ): void {
-  if (sink !== undefined) res.logTo(sink, host, trail);
+  if (sink !== undefined) res.logTo(sink, host, trail, frontend);
 }

@@ -50,6 +50,7 @@ export class ClientResponse {
   #log: AccessLogSink | undefined;
   #logHost = '';
   #logTrail: UpstreamTrail | undefined;
+  #logFrontend = '';
   #started = 0;
 
   constructor(req: ClientRequest, conn: ResponseConnection, keepAlive: boolean) {
@@ -64,10 +65,11 @@ export class ClientResponse {
   }
 
   /** Asks for one access-log entry when the exchange ends (see `logOnClose`). */
-  logTo(sink: AccessLogSink, host: string, trail: UpstreamTrail | undefined): void {
+  logTo(sink: AccessLogSink, host: string, trail: UpstreamTrail | undefined, frontend = ''): void {
     this.#log = sink;
     this.#logHost = host;
     this.#logTrail = trail;
+    this.#logFrontend = frontend;
     this.#started = Date.now();
   }
 
@@ -167,7 +169,16 @@ export class ClientResponse {
     this.#log = undefined;
     const status = this.headersSent ? this.statusCode : 499;
     try {
-      sink(new FinishedRequest(this.req, status, Date.now() - this.#started, this.#logHost, this.#logTrail));
+      sink(
+        new FinishedRequest(
+          this.req,
+          status,
+          Date.now() - this.#started,
+          this.#logHost,
+          this.#logTrail,
+          this.#logFrontend,
+        ),
+      );
     } catch {
       // A failing log sink must not take the data path down.
     }

@@ -37,8 +37,15 @@ export interface HttpProxyOptions {
   readonly accessLog?: AccessLogSink;
   /** Replaces nginx's next-upstream rule (default {@link createNextUpstreamDecider}). */
   readonly decideNext?: (params: NextUpstreamParams) => DecideNext;
-  /** Told of every client connection opened and closed (nginx stub_status accepted/active). */
-  readonly connections?: { opened(): void; closed(): void };
+  /**
+   * Told of every client connection opened and closed (nginx stub_status accepted/active), with the
+   * listener's frontend name (`http:HOST:PORT`, as written in `listen`) and, at close, the bytes
+   * read from and written to the client.
+   */
+  readonly connections?: {
+    opened(frontend: string): void;
+    closed(frontend: string, bytesIn: number, bytesOut: number): void;
+  };
 }
 
 /** A location compiled for request time: a proxy route or a `return`. */

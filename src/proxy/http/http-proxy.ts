@@ -21,6 +21,8 @@ interface Listener extends ListenPlan<CompiledServer> {
   server?: HttpListener | undefined;
   /** Failed accept() calls (EMFILE...), for the proxy health tracker. */
   acceptErrors?: { count: number; last: unknown };
+  /** The `frontend` metrics label, `http:HOST:PORT` as in `listen`; made once, read per request. */
+  frontend?: string;
 }
 
 /** A bound address: what was asked for and the port the kernel gave (for `listen 127.0.0.1:0`). */
@@ -263,12 +265,13 @@ export class HttpProxy {
   #attach(l: Listener, listener: HttpListener): void {
     l.server = listener;
     listener.draining = this.#draining;
+    const frontend = (l.frontend ??= `http:${l.host}:${l.port}`);
     const counter = this.#connections;
     if (counter !== undefined) {
       const counting = (socket: Socket): void => {
-        counter.opened();
+        counter.opened(frontend);
         socket.once('close', () => {
-          counter.closed();
+          counter.closed(frontend, socket.bytesRead, socket.bytesWritten);
         });
       };
       this.#counting.set(listener, counting);
@@ -294,7 +297,7 @@ export class HttpProxy {
     const proxied = server !== undefined && target.uri !== undefined;
     const loc = proxied ? server.locations.find(target.uri) : undefined;
     const trail = loc?.route === undefined ? undefined : new UpstreamTrail();
-    logOnClose(this.#accessLog, res, host, trail);
+    logOnClose(this.#accessLog, res, host, trail, l.frontend ?? '');
     if (server === undefined || target.uri === undefined) {
       sendPage(res, 400, this.#signature);
       return;

@@ -52,3 +52,52 @@ describe('VRRP status: who is master', () => {
     assert.equal(master.masterPriority, 100);
   });
 });
+
+describe('VRRP status: trackers of a sync group member', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tandem-status-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("lists the member's own trackers and its group's (which fault it too), each once", () => {
+    const file = join(dir, 'keepalived.conf');
+    writeFileSync(
+      file,
+      `vrrp_script chk {
+  script "/bin/true"
+}
+vrrp_sync_group G1 {
+  group {
+    VI_1
+  }
+  track_interface {
+    eth1
+  }
+  track_script {
+    chk
+  }
+}
+vrrp_instance VI_1 {
+  interface eth0
+  virtual_router_id 1
+  priority 100
+  track_script {
+    chk
+  }
+  virtual_ipaddress {
+    198.51.100.100
+  }
+}
+`,
+    );
+    const model = loadKeepalivedConfig(file, { host: fixedHost(['eth0', 'eth1']) }).model;
+    assert.ok(model !== undefined);
+    const lan = new SimLan();
+    const node = lan.add('A', one({ sourceAddress: A, priority: 100, version: 3, advertIntMs: 100 }));
+    const status = vrrpStatusOf(node.machine.state, model, new Map())[0];
+    assert.deepEqual(
+      status?.trackers.map((t) => `${t.kind} ${t.name}`),
+      ['script chk', 'interface eth1'],
+    );
+  });
+});
