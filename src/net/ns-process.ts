@@ -83,12 +83,22 @@ export class NsProcess {
     }
   }
 
-  /** Resolves once stdout or stderr matches `pattern`; rejects after `timeoutMs` or when the process exits first. */
-  waitForOutput(pattern: RegExp, timeoutMs = 5000): Promise<string> {
+  /**
+   * Resolves once stdout or stderr matches `pattern` (`count` times in all, e.g. the second
+   * `Entering MASTER STATE`); rejects after `timeoutMs` or when the process exits first.
+   */
+  waitForOutput(pattern: RegExp, timeoutMs = 5000, count = 1): Promise<string> {
+    const every = new RegExp(
+      pattern.source,
+      pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`,
+    );
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
-        const m = pattern.exec(this.#stdout) ?? pattern.exec(this.#stderr);
-        if (m !== null) {
+        const m =
+          count <= 1
+            ? (pattern.exec(this.#stdout) ?? pattern.exec(this.#stderr))
+            : [...this.#stdout.matchAll(every), ...this.#stderr.matchAll(every)][count - 1];
+        if (m !== null && m !== undefined) {
           done();
           resolve(m[0]);
           return true;
@@ -102,7 +112,11 @@ export class NsProcess {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`${this.command}: no ${String(pattern)} within ${timeoutMs} ms:\n${this.#stderr}`));
+        reject(
+          new Error(
+            `${this.command}: no ${String(pattern)} x${count} within ${timeoutMs} ms:\n${this.#stderr}`,
+          ),
+        );
       }, timeoutMs);
       const waiter = (): void => {
         check();

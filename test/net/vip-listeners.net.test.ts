@@ -95,16 +95,8 @@ function stopAfter(t: TestContext, ...procs: NsProcess[]): void {
 }
 
 /** Waits until `p` has logged `re` at least `count` times. */
-async function logged(p: NsProcess, re: RegExp, count = 1, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  const global = new RegExp(re.source, 'g');
-  for (;;) {
-    if ((p.stderr.match(global)?.length ?? 0) >= count) return;
-    if (p.exit !== undefined) throw new Error(`${p.command} exited:\n${p.stderr}`);
-    if (Date.now() > deadline) throw new Error(`no ${String(re)} x${count} within ${ms} ms:\n${p.stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const logged = (p: NsProcess, re: RegExp, count = 1, ms = 10_000): Promise<string> =>
+  p.waitForOutput(re, ms, count);
 
 /** What the client gets from `port` on the VIP: the body, or `refused`/`error N`. */
 async function fetchVip(client: string, port: number): Promise<string> {

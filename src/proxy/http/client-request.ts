@@ -29,22 +29,18 @@ const discard: BodySink = { bodyData: () => undefined, bodyEnd: () => undefined 
  * framing nginx acts on) and a body delivered on demand with backpressure. The `headers` object
  * is built only when something asks for it (the access log's `$http_NAME`).
  */
-export class ClientRequest implements BodyOutput {
+export class ClientRequest implements RequestHead, BodyOutput {
+  // The head's fields, copied into own properties (documented on RequestHead): read per request.
   readonly method: string;
   readonly url: string;
-  /** `1.1`, `1.0`, … as sent (`$server_protocol` is `HTTP/` and this). */
   readonly httpVersion: string;
   readonly http11: boolean;
-  /** Names and values alternating, as received. */
   readonly rawHeaders: string[];
-  /** The Host header, if sent. */
   readonly host: string | undefined;
-  /** Content-Length, or -1. */
   readonly contentLength: number;
   readonly chunked: boolean;
   readonly keepAlive: boolean;
   readonly expectContinue: boolean;
-  /** An `Upgrade` request (WebSocket): the connection is tunnelled or closed after it. */
   readonly upgrade: boolean;
   readonly socket: Socket;
   readonly #conn: RequestConnection;

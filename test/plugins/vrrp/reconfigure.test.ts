@@ -6,25 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VrrpParams } from '../../../plugins/vrrp/params.js';
-import { SimLan } from '../../../plugins/vrrp/sim/lan.js';
 import type { VrrpEffect } from '../../../plugins/vrrp/types.js';
-import { inst, one } from './sim/helpers.js';
+import { inst, one, settledPair } from './sim/helpers.js';
 
 const A = '198.51.100.1';
-const B = '198.51.100.2';
-
-function settledPair() {
-  const lan = new SimLan();
-  const ra = lan.add('A', one({ sourceAddress: A, priority: 150, version: 3, advertIntMs: 100 }));
-  const rb = lan.add('B', one({ sourceAddress: B, priority: 100, version: 3, advertIntMs: 100 }));
-  ra.start();
-  lan.runUntil(1000);
-  rb.start();
-  lan.runUntil(3000);
-  assert.equal(ra.stateOf('VI_1'), 'MASTER');
-  assert.equal(rb.stateOf('VI_1'), 'BACKUP');
-  return { lan, ra, rb };
-}
 
 const since = (effects: readonly { t: number; value: VrrpEffect }[], t: number) =>
   effects.filter((e) => e.t >= t).map((e) => e.value);

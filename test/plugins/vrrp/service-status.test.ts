@@ -13,7 +13,7 @@ import { fixedHost } from '../../../src/config/adapt/keepalived/host.js';
 import { loadKeepalivedConfig } from '../../../src/config/keepalived.js';
 import { vrrpStatusOf } from '../../../plugins/vrrp/service/status.js';
 import { SimLan } from '../../../plugins/vrrp/sim/lan.js';
-import { one } from './sim/helpers.js';
+import { one, settledPair } from './sim/helpers.js';
 
 const A = '198.51.100.1';
 const B = '198.51.100.2';
@@ -32,13 +32,7 @@ describe('VRRP status: who is master', () => {
 
   it('after a takeover the new MASTER shows itself; the returning BACKUP shows the MASTER', () => {
     assert.ok(model !== undefined);
-    const lan = new SimLan();
-    const ra = lan.add('A', one({ sourceAddress: A, priority: 150, version: 3, advertIntMs: 100 }));
-    const rb = lan.add('B', one({ sourceAddress: B, priority: 100, version: 3, advertIntMs: 100 }));
-    ra.start();
-    lan.runUntil(1000);
-    rb.start();
-    lan.runUntil(3000);
+    const { lan, ra, rb } = settledPair();
     const backup = vrrpStatusOf(rb.machine.state, model, new Map())[0];
     assert.equal(backup?.state, 'BACKUP');
     assert.equal(backup.masterAddress, A);

@@ -1,15 +1,9 @@
-import { request } from 'node:http';
+import { sendTagged, type TaggedReply } from '../../helpers/tagged-request.js';
 import type { E2eBackends } from './backends.js';
 import type { E2eCase } from './cases.js';
 
 /** What a client saw for one request, and what the engine's access log says about it. */
-export interface Seen {
-  readonly status: number;
-  /** `X-Backend` of the answer, or `-` for a response the proxy generated. */
-  readonly backend: string;
-  readonly body: string;
-  readonly server: string;
-  readonly contentType: string;
+export interface Seen extends TaggedReply {
   /** `$upstream_addr` with backend ids for addresses; `$upstream_status`. */
   ua: string;
   us: string;
@@ -19,46 +13,6 @@ interface Sent {
   readonly caseName: string;
   readonly id: number;
   readonly done: Promise<Seen>;
-}
-
-function send(port: number, id: number, path: string, method: string, from: string): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    const body = method === 'POST' ? 'payload' : undefined;
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        localAddress: from,
-        agent: false,
-        // Read what nginx relays verbatim (a control character in a header value) instead of failing.
-        insecureHTTPParser: true,
-        headers: { 'x-req': String(id), ...(body === undefined ? {} : { 'content-length': body.length }) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('latin1');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => {
-          const h = (n: string) => String(res.headers[n] ?? '');
-          resolve({
-            status: res.statusCode ?? 0,
-            backend: h('x-backend') === '' ? '-' : h('x-backend'),
-            body: text,
-            server: h('server'),
-            contentType: h('content-type'),
-            ua: '?',
-            us: '?',
-          });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(15_000, () => req.destroy(new Error(`request ${id} (${path}) got no answer`)));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /**
@@ -91,7 +45,9 @@ export async function driveAll(
       const id = sent.length;
       const held = backends.nextHeld();
       const path = `/${c.name}/${step.q === undefined ? '' : `?${step.q}`}`;
-      const done = send(port, id, path, step.method ?? 'GET', step.from ?? '127.0.0.1');
+      const done = sendTagged(port, id, path, step.method ?? 'GET', step.from ?? '127.0.0.1').then(
+        (r): Seen => ({ ...r, ua: '?', us: '?' }),
+      );
       done.catch(() => undefined);
       sent.push({ caseName: c.name, id, done });
       mine.push(done);

@@ -3,7 +3,7 @@
  */
 import assert from 'node:assert/strict';
 import type { VrrpInstanceParams, VrrpParams } from '../../../../plugins/vrrp/params.js';
-import type { SimRecord, SimRouter } from '../../../../plugins/vrrp/sim/lan.js';
+import { SimLan, type SimRecord, type SimRouter } from '../../../../plugins/vrrp/sim/lan.js';
 
 /** An instance with keepalived defaults (v2, 1 s, VRID 51, VIP 198.51.100.100). */
 export function inst(o: Partial<VrrpInstanceParams> & { sourceAddress: string }): VrrpInstanceParams {
@@ -66,4 +66,27 @@ export function skewV2(p: number): number {
 /** Exact Master_Down_Interval in ms for v2 at 1 s: 3 s + Skew_Time. */
 export function mdiV2(p: number): number {
   return 3000 + skewV2(p);
+}
+
+/**
+ * Two routers on a fresh simulated LAN, v3 at 100 ms: A (198.51.100.1, priority 150) started first
+ * and MASTER, B (198.51.100.2, 100) started a second later and BACKUP, both settled at 3 s.
+ */
+export function settledPair(): { lan: SimLan; ra: SimRouter; rb: SimRouter } {
+  const lan = new SimLan();
+  const ra = lan.add(
+    'A',
+    one({ sourceAddress: '198.51.100.1', priority: 150, version: 3, advertIntMs: 100 }),
+  );
+  const rb = lan.add(
+    'B',
+    one({ sourceAddress: '198.51.100.2', priority: 100, version: 3, advertIntMs: 100 }),
+  );
+  ra.start();
+  lan.runUntil(1000);
+  rb.start();
+  lan.runUntil(3000);
+  assert.equal(ra.stateOf('VI_1'), 'MASTER');
+  assert.equal(rb.stateOf('VI_1'), 'BACKUP');
+  return { lan, ra, rb };
 }

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import { startNginx } from '../../../helpers/nginx.js';
+import { sendTagged, type TaggedReply } from '../../../helpers/tagged-request.js';
 import { Backends } from './backends.js';
 import { drive } from './drive.js';
 import { nginxHttpBlock } from './nginx-conf.js';
@@ -14,40 +14,6 @@ export interface RealRun {
   readonly log: string[];
   readonly ports: ReadonlyMap<string, number>;
   readonly counts: ReadonlyMap<string, number>;
-}
-
-interface Reply {
-  readonly status: number;
-  readonly backend: string;
-}
-
-function send(port: number, id: number, path: string, method: string, from: string): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = method === 'POST' ? 'payload' : undefined;
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method,
-        localAddress: from,
-        agent: false,
-        headers: { 'x-req': String(id), ...(body !== undefined ? { 'content-length': body.length } : {}) },
-        timeout: 15_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const b = res.headers['x-backend'];
-          resolve({ status: res.statusCode ?? 0, backend: typeof b === 'string' ? b : '-' });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`request ${id} timed out`)));
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /** Parses nginx's error log into `[level] message` lines. */
@@ -68,10 +34,12 @@ export async function runReal(sc: Scenario): Promise<RealRun> {
     throw e;
   });
   try {
-    const { results: got, times } = await drive(sc, {
+    const { results: got, times } = await drive<Pick<TaggedReply, 'status' | 'backend'>>(sc, {
       start: (step, id) =>
         Promise.resolve({
-          done: send(nginx.port, id, step.path, step.method ?? 'GET', step.from ?? '127.0.0.1'),
+          done: sendTagged(nginx.port, id, step.path, step.method ?? 'GET', step.from ?? '127.0.0.1').then(
+            (r) => ({ status: r.status, backend: r.backend }),
+          ),
         }),
       nextHeld: () => backends.nextHeld(),
       release: () => {
