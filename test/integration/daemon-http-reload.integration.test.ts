@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startDaemon } from '../helpers/daemon.js';
+import { getBody } from '../helpers/http-get.js';
 import { freePort } from '../helpers/nginx-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tandem-http-'));
@@ -22,22 +23,6 @@ function backend(name: string): Promise<Server> {
   });
   cleanups.push(() => new Promise((r) => s.close(r)));
   return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
-}
-
-/** One GET through a fresh connection (as many clients do); resolves with the body or 'ERR:...'. */
-function get(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(res.statusCode === 200 ? body : `ERR:${res.statusCode ?? 0}`));
-    });
-    req.on('error', (e: NodeJS.ErrnoException) => resolve(`ERR:${e.code ?? e.message}`));
-    // A proxy that accepts and never answers must fail the test, not hang it.
-    req.setTimeout(5_000, () => req.destroy(Object.assign(new Error('no answer'), { code: 'TIMEOUT' })));
-    req.end();
-  });
 }
 
 describe('the daemon with an nginx http config', () => {
@@ -65,7 +50,7 @@ http {
     const d = startDaemon(['--nginx', conf]);
     cleanups.push(() => d.stop('SIGKILL'));
     await d.waitFor('Starting Tandem');
-    for (let i = 0; i < 100 && (await get(port)).startsWith('ERR'); i++)
+    for (let i = 0; i < 100 && (await getBody(port)).startsWith('ERR'); i++)
       await new Promise((r) => setTimeout(r, 50));
 
     // A bounded load loop (at most 3 s, 4 concurrent clients) with reloads in the middle of it.
@@ -73,7 +58,7 @@ http {
     let running = true;
     const loop = async () => {
       const end = Date.now() + 3_000;
-      while (running && Date.now() < end) results.push(await get(port));
+      while (running && Date.now() < end) results.push(await getBody(port));
     };
     const clients = [loop(), loop(), loop(), loop()];
     await new Promise((r) => setTimeout(r, 300));
@@ -88,7 +73,7 @@ http {
     assert.deepEqual(failed, [], `${failed.length} of ${results.length} requests failed`);
 
     const after: string[] = [];
-    for (let i = 0; i < 8; i++) after.push(await get(port));
+    for (let i = 0; i < 8; i++) after.push(await getBody(port));
     // Smooth weighted round robin at 3:1 gives exactly three a and one b in every cycle of four picks.
     assert.deepEqual(
       [after.filter((x) => x === 'a').length, after.filter((x) => x === 'b').length],
